@@ -1,0 +1,235 @@
+#!/usr/bin/env node
+// The only module that reads argv, prints and exits (../shared/design.md). Every command calls a
+// function that returns a value or throws; UserError becomes a one-line message and exit code 2
+// (or 1 for a fatal run error), anything else is a bug and keeps its stack.
+
+import { Command, CommanderError, Option } from 'commander';
+import { SUITE_IDS, suites } from '../suites/index.ts';
+import { backends } from './backends/registry.ts';
+import { UserError } from './errors.ts';
+import { formatProgress } from './report/progress.ts';
+import { formatMetric, textTable } from './report/text-table.ts';
+import { runEval, type EvalEvent } from './run/eval.ts';
+import { buildPlan, type RunConfig } from './run/plan.ts';
+import { scoreFile } from './run/score-file.ts';
+import { METRIC_IDS } from './scorers/types.ts';
+import { formatHardware } from './telemetry/format-hardware.ts';
+import { probeHardware } from './telemetry/probe.ts';
+
+function out(text: string): void {
+  process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
+}
+
+function err(text: string): void {
+  process.stderr.write(text.endsWith('\n') ? text : `${text}\n`);
+}
+
+function buildProgram(): Command {
+  const program = new Command('vlm-harness')
+    .description('Evaluate and benchmark vision-language models')
+    .exitOverride()
+    .configureOutput({ writeOut: out, writeErr: err })
+    .showSuggestionAfterError(true);
+
+  program
+    .command('score')
+    .description('Re-score a JSONL file of predictions with an official metric, without a model')
+    .addOption(new Option('--metric <name>', 'metric').choices([...METRIC_IDS]).makeOptionMandatory())
+    .requiredOption('--input <file>', 'JSONL: {"id","prediction","references"[,"options","question_type"]} per line')
+    .option('--json', 'print one JSON document')
+    .action(async (opts: { metric: string; input: string; json?: boolean }) => {
+      const result = await scoreFile(opts);
+      if (opts.json) {
+        out(JSON.stringify(result));
+        return;
+      }
+      const rows = Object.entries(result.aggregate).map(([k, v]) => {
+        const ci = result.ci95[k];
+        return [k, formatMetric(k, v), ci ? `[${formatMetric(k, ci[0])}, ${formatMetric(k, ci[1])}]` : ''];
+      });
+      out(`${result.metric}: ${result.n} samples`);
+      out(textTable(['metric', 'value', '95% CI'], rows));
+    });
+
+  program
+    .command('eval')
+    .description('Run suites through a backend and write results.json, samples.jsonl, summary.csv and report.md')
+    .option('--suite <ids>', `suites, comma-separated (${SUITE_IDS.join(', ')})`)
+    .option('--backend <name>', 'inference backend (see `npm run list`)')
+    .option('--model <id>', 'model id or folder for the backend')
+    .option('--predictions <file>', 'replay backend: JSONL {id, prediction} or an earlier samples.jsonl')
+    .option('--config <file>', 'run config (YAML or JSON, e.g. configs/example.yaml); flags override it')
+    .option('--data <source>', "'hub', 'sample' (bundled synthetic rows) or a parquet file/folder")
+    .option('--limit <n>', 'first N samples of each suite', positiveInt)
+    .option('--ids <ids>', 'only these sample ids, comma-separated')
+    .option('--subject <names>', 'MMMU subjects, comma-separated (default Math)')
+    .option('--split <name>', 'dataset split (default: the suite’s evaluation split)')
+    .option('--concurrency <n>', 'requests in flight', positiveInt)
+    .option('--request-timeout <seconds>', 'per-request timeout', positiveNumber)
+    .option('--max-retries <n>', 'retries of transient backend errors', nonNegativeInt)
+    .option('--out <dir>', 'run directory (default reports/<timestamp>-<suite>-<model>)')
+    .option('--resume <run-dir>', 'continue an interrupted run; finished samples are not redone')
+    .option('--retry-errors', 'with --resume: run errored samples again')
+    .option('--dtype <dtype>', 'model dtype to record (and load, for in-process backends)')
+    .option('--lmms-org <org>', "org hosting lmms-eval's dataset copies (lmms-lab-encoder or lmms-lab)")
+    .option('--hardware-label <label>', 'a name for this machine in reports')
+    .option('--telemetry-interval <seconds>', 'GPU memory polling interval (default 1)', positiveNumber)
+    .option('--gpus <indices>', 'GPUs to poll, e.g. 0,1 (default all)')
+    .option('--telemetry-cmd <prefix>', "run the GPU tools through a prefix, e.g. 'ssh gpu-box'")
+    .action(async (opts: Record<string, unknown>, cmd: Command) => {
+      const flags: Record<string, unknown> = {};
+      for (const key of Object.keys(opts)) {
+        if (key === 'config' || key === 'resume') continue;
+        if (cmd.getOptionValueSource(key) === 'cli') flags[key] = opts[key];
+      }
+      const plan = buildPlan({
+        flags: flags as RunConfig,
+        ...(typeof opts.config === 'string' ? { configFile: opts.config } : {}),
+        ...(typeof opts.resume === 'string' ? { resumeDir: opts.resume } : {}),
+        defaults: { backend: 'replay', data: 'sample' },
+      });
+      await evalCommand(plan);
+    });
+
+  program
+    .command('probe')
+    .description('Show the GPUs and host a run would record (asks amd-smi, rocm-smi, nvidia-smi on PATH)')
+    .option('--json', 'print exactly the object results.json stores under `hardware`')
+    .option('--telemetry-cmd <prefix>', "run the GPU tools through a prefix, e.g. 'ssh gpu-box'")
+    .option('--hardware-label <label>', 'a name for this machine in reports')
+    .action(async (opts: { json?: boolean; telemetryCmd?: string; hardwareLabel?: string }) => {
+      const hardware = await probeHardware({
+        ...(opts.telemetryCmd ? { telemetryCmd: opts.telemetryCmd.split(/\s+/).filter(Boolean) } : {}),
+        ...(opts.hardwareLabel ? { label: opts.hardwareLabel } : {}),
+      });
+      out(opts.json ? JSON.stringify(hardware, null, 2) : formatHardware(hardware));
+    });
+
+  program
+    .command('list')
+    .description('List suites and backends')
+    .action(() => {
+      out('Suites:');
+      out(textTable(['id', 'version', 'metric', 'title'], Object.values(suites).map((s) => [s.id, String(s.version), s.primaryMetric, s.title])));
+      out('');
+      out('Backends:');
+      out(textTable(['id', 'description'], Object.entries(backends).map(([id, b]) => [id, b.description])));
+    });
+
+  return program;
+}
+
+function positiveInt(v: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1) throw new UserError(`expected a positive integer, got '${v}'`);
+  return n;
+}
+
+function nonNegativeInt(v: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0) throw new UserError(`expected a non-negative integer, got '${v}'`);
+  return n;
+}
+
+function positiveNumber(v: string): number {
+  const n = Number(v);
+  if (!Number.isFinite(n) || n <= 0) throw new UserError(`expected a positive number, got '${v}'`);
+  return n;
+}
+
+async function evalCommand(plan: ReturnType<typeof buildPlan>): Promise<void> {
+  const controller = new AbortController();
+  let stopping = false;
+  const onSignal = (sig: string) => {
+    if (stopping) return;
+    stopping = true;
+    err(`\n${sig}: stopping after the requests in flight; finished samples are saved.`);
+    controller.abort();
+  };
+  process.once('SIGINT', () => onSignal('SIGINT'));
+  process.once('SIGTERM', () => onSignal('SIGTERM'));
+
+  const tty = Boolean(process.stderr.isTTY);
+  let suiteStart = performance.now();
+  let baseDone = 0;
+  let lastPlain = 0;
+  let firstProgress = true;
+  const onEvent = (e: EvalEvent) => {
+    switch (e.type) {
+      case 'start':
+        err(`run dir: ${e.runDir}`);
+        err(`model: ${e.model.id} (${e.model.backend}${e.model.dtype ? `, ${e.model.dtype}` : ''})`);
+        if (e.resumed) err(`resuming: ${e.resumed} sample(s) already finished${e.repairedLines ? `, ${e.repairedLines} half-written line redone` : ''}`);
+        break;
+      case 'notice':
+        err(`\n*** ${e.message} ***\n`);
+        break;
+      case 'suite':
+        err(`${e.suite}: ${e.total ?? '?'} samples from ${e.source} data`);
+        suiteStart = performance.now();
+        firstProgress = true;
+        break;
+      case 'progress': {
+        if (firstProgress) {
+          baseDone = e.progress.done - 1;
+          firstProgress = false;
+        }
+        const now = performance.now();
+        const line = formatProgress(e.progress, e.progress.done - baseDone, (now - suiteStart) / 1000, { bar: tty });
+        if (tty) process.stderr.write(`\r${line}\x1b[K`);
+        else if (now - lastPlain > 5000 || e.progress.done === e.progress.total) {
+          err(line);
+          lastPlain = now;
+        }
+        break;
+      }
+    }
+  };
+  const outcome = await runEval(plan, { signal: controller.signal, onEvent });
+  if (tty) err('');
+  const r = outcome.results;
+  for (const n of r.notices) err(`\n*** ${n} ***`);
+  const rows = r.suites.map((s) => {
+    const m = s.metrics[s.primaryMetric];
+    const ci = m?.ci95 ? `[${formatMetric(s.primaryMetric, m.ci95[0])}, ${formatMetric(s.primaryMetric, m.ci95[1])}]` : '';
+    const tps = s.perf.outputTokensPerSec;
+    return [s.id, s.primaryMetric, formatMetric(s.primaryMetric, m?.value), ci, `${s.counts.scored}/${s.counts.total}`, String(s.counts.errored), tps === null ? 'n/a' : tps.toFixed(1)];
+  });
+  out(textTable(['suite', 'metric', 'value', '95% CI', 'scored', 'errored', 'out tok/s'], rows));
+  out(`report: ${outcome.runDir}/report.md`);
+  if (outcome.interrupted) {
+    err(`\nInterrupted. Resume with:\n  npm run eval -- --resume ${outcome.runDir}`);
+    process.exitCode = 130;
+    throw new Interrupted();
+  }
+}
+
+class Interrupted extends Error {}
+
+async function main(argv: string[]): Promise<number> {
+  try {
+    await buildProgram().parseAsync(argv);
+    return 0;
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      // help and version exit 0; every other parse problem is a usage error
+      return e.exitCode === 0 ? 0 : 2;
+    }
+    if (e instanceof Interrupted) return 130;
+    if (e instanceof UserError) {
+      err(`error: ${e.message}`);
+      return e.exitCode;
+    }
+    throw e;
+  }
+}
+
+main(process.argv).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (e: unknown) => {
+    err(e instanceof Error ? (e.stack ?? e.message) : String(e));
+    process.exitCode = 1;
+  },
+);

@@ -1,0 +1,136 @@
+// Where a suite's rows come from: the bundled sample (datasets/<suite>/, laid out like the Hub
+// repo), a local parquet file or folder, or the Hub (src/data/hub*). Rows stream file by file and
+// row group by row group; images stay encoded until a sample is run.
+
+import { createHash } from 'node:crypto';
+import { readdir, stat } from 'node:fs/promises';
+import { join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { UserError } from '../errors.ts';
+import type { DatasetSpec, Sample, Suite, SuiteOptions } from '../types.ts';
+import { matchesAny } from './glob.ts';
+import { readParquetRows } from './parquet-rows.ts';
+import { RowError } from './row-fields.ts';
+
+export type DataSource = 'hub' | 'cache' | 'sample' | 'local';
+
+export interface DatasetFile {
+  path: string;
+  /** Path inside the repo (or the folder), as the globs see it. */
+  repoPath: string;
+  size: number;
+  sha256?: string;
+}
+
+export interface ResolvedDataset {
+  source: DataSource;
+  spec: DatasetSpec;
+  /** A commit sha for Hub data; null for bundled or local files. */
+  revision: string | null;
+  files: DatasetFile[];
+}
+
+export const SAMPLES_ROOT = fileURLToPath(new URL('../../datasets/', import.meta.url));
+
+async function walk(dir: string): Promise<string[]> {
+  const out: string[] = [];
+  for (const entry of await readdir(dir, { withFileTypes: true })) {
+    const p = join(dir, entry.name);
+    if (entry.isDirectory()) out.push(...(await walk(p)));
+    else if (entry.name.endsWith('.parquet')) out.push(p);
+  }
+  return out.sort();
+}
+
+async function filesUnder(root: string, spec: DatasetSpec, label: string): Promise<DatasetFile[]> {
+  const all = await walk(root);
+  const chosen = all.filter((p) => matchesAny(relative(root, p).split('\\').join('/'), spec.dataFiles));
+  if (chosen.length === 0) {
+    throw new UserError(`${label} has no parquet file matching ${spec.dataFiles.join(', ')} (config '${spec.config}', split '${spec.split}').`);
+  }
+  return Promise.all(chosen.map(async (p) => ({ path: p, repoPath: relative(root, p), size: (await stat(p)).size })));
+}
+
+/** Resolves `--data sample` or `--data <path>` for one of a suite's dataset specs. */
+export async function resolveLocalDataset(suite: Suite, spec: DatasetSpec, data: string): Promise<ResolvedDataset> {
+  if (data === 'sample') {
+    const root = join(SAMPLES_ROOT, suite.id);
+    return { source: 'sample', spec, revision: null, files: await filesUnder(root, spec, `The bundled sample ${root}`) };
+  }
+  const path = resolve(data);
+  let st;
+  try {
+    st = await stat(path);
+  } catch {
+    throw new UserError(`--data ${data}: no such file or folder. Use 'hub', 'sample', or a parquet file or folder in the suite's schema.`);
+  }
+  if (st.isFile()) return { source: 'local', spec, revision: null, files: [{ path, repoPath: data, size: st.size }] };
+  // A folder may mirror the repo (globs apply) or simply hold the split's files.
+  const all = await walk(path);
+  if (all.length === 0) throw new UserError(`--data ${data}: the folder holds no .parquet file.`);
+  const matching = all.filter((p) => matchesAny(relative(path, p).split('\\').join('/'), spec.dataFiles));
+  const chosen = matching.length ? matching : all;
+  return {
+    source: 'local',
+    spec,
+    revision: null,
+    files: await Promise.all(chosen.map(async (p) => ({ path: p, repoPath: relative(path, p), size: (await stat(p)).size }))),
+  };
+}
+
+export interface SampleStreamItem {
+  sample: Sample;
+  /** Position in the suite's deterministic order (file order, then row order). */
+  index: number;
+}
+
+/**
+ * Streams a suite's samples from resolved datasets in order. A row that does not map to a Sample
+ * is a schema problem in the file, reported with file and row number.
+ */
+export async function* streamSamples(params: {
+  suite: Suite;
+  datasets: readonly ResolvedDataset[];
+  limit?: number;
+  ids?: ReadonlySet<string>;
+  signal?: AbortSignal;
+}): AsyncGenerator<SampleStreamItem> {
+  let index = 0;
+  for (const ds of params.datasets) {
+    let datasetRow = 0; // position across the dataset's files: ids of id-less rows (ChartQA) use it
+    for (const file of ds.files) {
+      let rowNo = 0;
+      const rowLimit = params.limit !== undefined && !params.ids ? params.limit - index : undefined;
+      if (rowLimit !== undefined && rowLimit <= 0) return;
+      for await (const row of readParquetRows(file.path, { ...(rowLimit !== undefined ? { limit: rowLimit } : {}), ...(params.signal ? { signal: params.signal } : {}) })) {
+        let sample: Sample;
+        try {
+          sample = params.suite.toSample(row, ds.spec, datasetRow);
+        } catch (e) {
+          if (e instanceof RowError) {
+            throw new UserError(`${file.path} row ${rowNo}: ${e.message}. The file does not match the ${params.suite.id} schema (see datasets/README.md).`);
+          }
+          throw e;
+        }
+        rowNo++;
+        datasetRow++;
+        if (params.ids && !params.ids.has(sample.id)) continue;
+        yield { sample, index };
+        index++;
+        if (params.limit !== undefined && index >= params.limit) return;
+      }
+    }
+  }
+}
+
+/** Feeds a sample's identity and content into a fingerprint hash (ids, text, references, image bytes). */
+export function hashSample(hash: ReturnType<typeof createHash>, sample: Sample): void {
+  hash.update(sample.id).update('\0').update(sample.question).update('\0');
+  hash.update(JSON.stringify(sample.references)).update('\0').update(JSON.stringify(sample.choices ?? null)).update('\0');
+  for (const img of sample.images) hash.update(img.bytes);
+  hash.update('\n');
+}
+
+export function suiteOptions(o: Partial<SuiteOptions>): SuiteOptions {
+  return { lmmsOrg: o.lmmsOrg ?? 'lmms-lab-encoder', ...(o.subjects ? { subjects: o.subjects } : {}), ...(o.split ? { split: o.split } : {}) };
+}

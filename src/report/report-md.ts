@@ -1,0 +1,65 @@
+// report.md: the run summary a person reads (and CI can paste into a step summary).
+
+import { formatMetric } from './text-table.ts';
+import type { Results } from './schema.ts';
+
+/** Escapes text for a Markdown table cell (pipes and newlines would break the row; HTML is inert text). */
+export function mdCell(text: string): string {
+  return text.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/\r?\n/g, ' ').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+function ms(v: number | null | undefined): string {
+  return v === null || v === undefined ? 'n/a' : v.toFixed(1);
+}
+
+function num(v: number | null | undefined, digits = 2): string {
+  return v === null || v === undefined ? 'n/a' : v.toFixed(digits);
+}
+
+export function reportMarkdown(results: Results): string {
+  const gpus = results.hardware.gpus;
+  const gpuText = gpus.length ? `${gpus.length} x ${mdCell(gpus[0].model ?? gpus[0].name ?? 'unknown GPU')}` : 'no GPU recorded';
+  const lines: string[] = [
+    `# vlm-harness run ${mdCell(results.runId)}`,
+    '',
+    ...results.notices.map((n) => `> **${mdCell(n)}**\n`),
+    `- Model: \`${mdCell(results.model.id)}\` via \`${results.model.backend}\`, dtype ${results.model.dtype ?? 'unknown'}`,
+    `- Hardware: ${gpuText}${results.hardware.label ? ` (${mdCell(results.hardware.label)})` : ''}; host ${mdCell(results.hardware.host.cpuModel ?? 'unknown CPU')}, ${results.hardware.host.memTotalMiB} MiB`,
+    `- Created: ${results.createdAt}; harness ${results.harness.version}${results.harness.gitCommit ? ` (${results.harness.gitCommit.slice(0, 12)})` : ''}`,
+    `- Status: ${results.completed ? 'completed' : 'INCOMPLETE (interrupted; resume to finish)'}`,
+    '',
+    '## Accuracy',
+    '',
+    '| suite | metric | value | 95% CI | scored | errored | data |',
+    '|---|---|---:|---|---:|---:|---|',
+  ];
+  for (const s of results.suites) {
+    const m = s.metrics[s.primaryMetric];
+    const ci = m?.ci95 ? `${formatMetric(s.primaryMetric, m.ci95[0])} – ${formatMetric(s.primaryMetric, m.ci95[1])}` : '';
+    const data = `${s.dataset.source}: ${mdCell(s.dataset.repo)}${s.dataset.revision ? `@${s.dataset.revision.slice(0, 10)}` : ''}`;
+    lines.push(`| ${s.id} v${s.version} | ${s.primaryMetric} | ${formatMetric(s.primaryMetric, m?.value)} | ${ci} | ${s.counts.scored}/${s.counts.total} | ${s.counts.errored} | ${data} |`);
+  }
+  const extra = results.suites.flatMap((s) =>
+    Object.entries(s.metrics)
+      .filter(([k]) => k !== s.primaryMetric)
+      .map(([k, v]) => `| ${s.id} | ${mdCell(k)} | ${formatMetric(k, v.value)} |`),
+  );
+  if (extra.length) lines.push('', '| suite | other metric | value |', '|---|---|---:|', ...extra);
+  lines.push(
+    '',
+    '## Performance',
+    '',
+    '| suite | duration s | req/s | out tok/s | TTFT p50 ms | TTFT p99 ms | TPOT p50 ms | E2E p50 ms | E2E p99 ms | tokens from |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---|',
+  );
+  for (const s of results.suites) {
+    const p = s.perf;
+    lines.push(
+      `| ${s.id} | ${num(p.durationSec, 1)} | ${num(p.requestsPerSec)} | ${num(p.outputTokensPerSec, 1)} | ${ms(p.ttftMs?.p50)} | ${ms(p.ttftMs?.p99)} | ${ms(p.tpotMs?.p50)} | ${ms(p.e2eLatencyMs?.p50)} | ${ms(p.e2eLatencyMs?.p99)} | ${p.tokenSource} |`,
+    );
+  }
+  const mem = results.memory;
+  const vram = mem.peakVramMiB === null ? 'not measured' : `${mem.peakVramMiB} MiB peak, ${mem.meanVramMiB ?? 'n/a'} MiB mean (${mem.tool}, ${mem.samples} polls)`;
+  lines.push('', `Peak RSS: ${num(mem.peakRssMiB, 0)} MiB; GPU memory: ${vram}`, '');
+  return lines.join('\n');
+}

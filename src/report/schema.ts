@@ -1,0 +1,87 @@
+// results.json: the one machine-readable record of a run. The zod schema is the contract; its
+// JSON Schema is exported to reports/results.schema.json (`npm run schema`) for other tools.
+// Later capabilities add blocks (server, telemetry) without breaking the paths listed here.
+
+import { z } from 'zod';
+import { hardwareSchema } from '../telemetry/hardware-schema.ts';
+import { telemetrySummarySchema } from '../telemetry/telemetry-summary-schema.ts';
+
+export const RESULTS_SCHEMA_VERSION = 1;
+
+const pctl = z.object({ mean: z.number(), p50: z.number(), p90: z.number(), p99: z.number() }).nullable();
+
+const metricValue = z.object({
+  value: z.number().nullable(),
+  /** 95% interval: seeded percentile bootstrap over samples; null for corpus metrics. */
+  ci95: z.tuple([z.number(), z.number()]).nullable(),
+});
+
+export const perfSchema = z.object({
+  durationSec: z.number(),
+  /** Samples whose generation this run timed (resumed samples keep their own timings in samples.jsonl). */
+  timedSamples: z.number().int(),
+  requestsPerSec: z.number().nullable(),
+  outputTokensPerSec: z.number().nullable(),
+  totalTokensPerSec: z.number().nullable(),
+  imagesPerSec: z.number().nullable(),
+  totalOutputTokens: z.number().int(),
+  totalPromptTokens: z.number().int().nullable(),
+  tokenSource: z.enum(['server', 'tokenizer', 'estimate', 'none', 'mixed']),
+  ttftMs: pctl,
+  tpotMs: pctl,
+  itlMs: pctl,
+  e2eLatencyMs: pctl,
+});
+
+export const suiteResultSchema = z.object({
+  id: z.string(),
+  version: z.number().int(),
+  primaryMetric: z.string(),
+  metrics: z.record(z.string(), metricValue),
+  counts: z.object({
+    total: z.number().int(),
+    scored: z.number().int(),
+    errored: z.number().int(),
+    erroredByKind: z.object({ backend: z.number().int(), timeout: z.number().int(), input: z.number().int() }),
+  }),
+  dataset: z.object({
+    source: z.enum(['hub', 'cache', 'sample', 'local']),
+    repo: z.string(),
+    config: z.string(),
+    split: z.string(),
+    revision: z.string().nullable(),
+    fingerprint: z.string(),
+    files: z.array(z.object({ path: z.string(), size: z.number(), sha256: z.string().optional() })),
+  }),
+  perf: perfSchema,
+});
+
+export const resultsSchema = z.object({
+  schemaVersion: z.literal(RESULTS_SCHEMA_VERSION),
+  runId: z.string(),
+  createdAt: z.string(),
+  completed: z.boolean(),
+  notices: z.array(z.string()),
+  harness: z.object({ version: z.string(), gitCommit: z.string().nullable() }),
+  model: z.object({ id: z.string(), backend: z.string(), dtype: z.string().nullable() }),
+  hardware: hardwareSchema,
+  suites: z.array(suiteResultSchema),
+  memory: z.object({
+    peakRssMiB: z.number().nullable(),
+    /** VRAM used on the selected GPUs, summed per poll (includes what a server pre-allocated). */
+    peakVramMiB: z.number().nullable(),
+    meanVramMiB: z.number().nullable(),
+    /** The GPU tool that was polled, and how many polls read every selected GPU. */
+    tool: z.string().nullable(),
+    samples: z.number().int(),
+    telemetry: telemetrySummarySchema.nullable(),
+  }),
+});
+
+export type Results = z.infer<typeof resultsSchema>;
+export type SuiteResult = z.infer<typeof suiteResultSchema>;
+export type Perf = z.infer<typeof perfSchema>;
+
+export function resultsJsonSchema(): object {
+  return z.toJSONSchema(resultsSchema, { target: 'draft-2020-12' });
+}

@@ -1,0 +1,16 @@
+// Plain aligned text tables for the terminal (the CLI prints them; nothing here prints).
+
+export function textTable(header: readonly string[], rows: ReadonlyArray<readonly string[]>): string {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: readonly string[]) =>
+    cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ').trimEnd();
+  return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
+}
+
+/** A metric value for people: accuracy-like values in 0..1 as percentages, others as they are. */
+export function formatMetric(name: string, value: number | null | undefined): string {
+  if (value === null || value === undefined || Number.isNaN(value)) return 'n/a';
+  if (/^(accuracy|relaxed_accuracy|anls)/.test(name)) return (100 * value).toFixed(2);
+  if (Number.isInteger(value)) return String(value);
+  return value.toFixed(4);
+}

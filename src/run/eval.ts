@@ -1,0 +1,204 @@
+// `npm run eval`: the RunPlan → for each suite (data → backend → journal → final scores) → Report
+// pipeline of ../shared/design.md. Returns what happened; the CLI prints it and picks the exit code.
+
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { getSuite } from '../../suites/index.ts';
+import { createBackend } from '../backends/registry.ts';
+import { readParquetInfo } from '../data/parquet-rows.ts';
+import { resolveLocalDataset, suiteOptions, type ResolvedDataset } from '../data/dataset.ts';
+import { UserError } from '../errors.ts';
+import { RESULTS_SCHEMA_VERSION, resultsSchema, type Results, type SuiteResult } from '../report/schema.ts';
+import { probeHardware } from '../telemetry/probe.ts';
+import { startSampler } from '../telemetry/sampler.ts';
+import { writeReport } from '../report/write-report.ts';
+import type { Backend, ModelInfo, SampleResult } from '../types.ts';
+import { finalizeSuite } from './finalize.ts';
+import { openJournal, rewriteJournal } from './journal.ts';
+import { buildPerf } from './perf.ts';
+import type { RunPlan } from './plan.ts';
+import { runSuite, type SuiteProgress } from './run-suite.ts';
+
+export type EvalEvent =
+  | { type: 'start'; runDir: string; model: ModelInfo; resumed: number; repairedLines: number }
+  | { type: 'suite'; suite: string; total: number | null; source: string }
+  | { type: 'progress'; progress: SuiteProgress }
+  | { type: 'notice'; message: string };
+
+export interface EvalOutcome {
+  runDir: string;
+  results: Results;
+  interrupted: boolean;
+}
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+export const SAMPLE_NOTICE =
+  'Data: the bundled synthetic sample (datasets/README.md), not the real benchmark. These scores say nothing about the model.';
+
+function harnessInfo(): Results['harness'] {
+  const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string };
+  let gitCommit: string | null = null;
+  try {
+    gitCommit = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'ignore'], timeout: 2000 })
+      .toString()
+      .trim();
+  } catch {
+    gitCommit = null;
+  }
+  return { version: pkg.version, gitCommit };
+}
+
+async function resolveDatasets(plan: RunPlan, suiteId: string): Promise<ResolvedDataset[]> {
+  const suite = getSuite(suiteId);
+  const specs = suite.datasets(suiteOptions({ lmmsOrg: plan.lmmsOrg, ...(plan.subjects ? { subjects: plan.subjects } : {}), ...(plan.split ? { split: plan.split } : {}) }));
+  if (plan.data === 'hub') {
+    throw new UserError(
+      `--data hub: downloading ${specs.map((s) => s.repo).join(', ')} from the Hugging Face Hub is not available in this build yet. Use --data sample (the bundled sample) or --data <parquet file or folder>.`,
+    );
+  }
+  return Promise.all(specs.map((spec) => resolveLocalDataset(suite, spec, plan.data)));
+}
+
+async function countRows(datasets: readonly ResolvedDataset[], plan: RunPlan): Promise<number | null> {
+  if (plan.ids) return plan.ids.length;
+  let n = 0;
+  for (const ds of datasets) for (const f of ds.files) n += (await readParquetInfo(f.path)).numRows;
+  return plan.limit !== undefined ? Math.min(n, plan.limit) : n;
+}
+
+export interface EvalDeps {
+  signal: AbortSignal;
+  onEvent?: (e: EvalEvent) => void;
+  /** A ready backend instead of one made from the plan (tests, embedding). */
+  backend?: Backend;
+  /** Environment for the GPU tools (PATH); default process.env. */
+  env?: NodeJS.ProcessEnv;
+}
+
+export async function runEval(plan: RunPlan, deps: EvalDeps): Promise<EvalOutcome> {
+  const emit = deps.onEvent ?? (() => {});
+  const suitesToRun = plan.suites.map(getSuite); // unknown names fail before anything starts
+  const backend = deps.backend ?? (await createBackend(plan.backend, plan));
+  const model = await backend.describe();
+  const runDir = plan.runDir;
+  mkdirSync(runDir, { recursive: true });
+  writeFileSync(join(runDir, 'config.json'), `${JSON.stringify(plan.savedConfig, null, 2)}\n`);
+  const journal = openJournal(join(runDir, 'samples.jsonl'));
+  const notices: string[] = [];
+  if (model.notice) notices.push(model.notice);
+  emit({ type: 'start', runDir, model, resumed: journal.results.size, repairedLines: journal.repairedLines });
+  for (const n of notices) emit({ type: 'notice', message: n });
+
+  const telemetryCmd = plan.telemetryCmd ? plan.telemetryCmd.split(/\s+/).filter(Boolean) : undefined;
+  const hardware = await probeHardware({
+    ...(deps.env ? { env: deps.env } : {}),
+    ...(telemetryCmd ? { telemetryCmd } : {}),
+    ...(plan.hardwareLabel ? { label: plan.hardwareLabel } : {}),
+  });
+  if (hardware.gpus.length === 0) emit({ type: 'notice', message: `No GPU recorded: ${hardware.notes.join('; ') || 'no GPU tool answered'}` });
+  const sampler = startSampler({
+    tool: hardware.tool,
+    ...(plan.gpus ? { gpus: plan.gpus } : {}),
+    intervalMs: plan.telemetryIntervalSec * 1000,
+    ...(deps.env ? { env: deps.env } : {}),
+    ...(telemetryCmd ? { telemetryCmd } : {}),
+  });
+
+  const suiteResults: SuiteResult[] = [];
+  const finalResults = new Map<string, SampleResult[]>();
+  let interrupted = false;
+  try {
+    for (const suite of suitesToRun) {
+      if (deps.signal.aborted) {
+        interrupted = true;
+        break;
+      }
+      const datasets = await resolveDatasets(plan, suite.id);
+      const source = datasets[0].source;
+      if (source === 'sample' && !notices.includes(SAMPLE_NOTICE)) {
+        notices.push(SAMPLE_NOTICE);
+        emit({ type: 'notice', message: SAMPLE_NOTICE });
+      }
+      const total = await countRows(datasets, plan);
+      emit({ type: 'suite', suite: suite.id, total, source });
+      const outcome = await runSuite({
+        suite,
+        datasets,
+        backend,
+        journal,
+        concurrency: plan.concurrency,
+        timeoutMs: plan.requestTimeoutSec * 1000,
+        maxRetries: plan.maxRetries,
+        ...(plan.limit !== undefined ? { limit: plan.limit } : {}),
+        ...(plan.ids ? { ids: new Set(plan.ids) } : {}),
+        retryErrors: plan.retryErrors,
+        total,
+        signal: deps.signal,
+        onProgress: (progress) => emit({ type: 'progress', progress }),
+      });
+      if (plan.ids) {
+        const found = new Set(outcome.samples.map((s) => s.id));
+        const absent = plan.ids.filter((id) => !found.has(id));
+        if (absent.length) emit({ type: 'notice', message: `${suite.id}: --ids not found in the data: ${absent.slice(0, 10).join(', ')}${absent.length > 10 ? ', …' : ''}` });
+      }
+      const scores = finalizeSuite(suite, outcome.samples, journal.results);
+      interrupted ||= outcome.interrupted || scores.missing > 0;
+      const ds = datasets[0];
+      suiteResults.push({
+        id: suite.id,
+        version: suite.version,
+        primaryMetric: suite.primaryMetric,
+        metrics: scores.metrics,
+        counts: scores.counts,
+        dataset: {
+          source,
+          repo: datasets.map((d) => d.spec.repo).filter((r, i, a) => a.indexOf(r) === i).join(', '),
+          config: datasets.map((d) => d.spec.config).join(','),
+          split: ds.spec.split,
+          revision: ds.revision,
+          fingerprint: outcome.fingerprint,
+          files: datasets.flatMap((d) => d.files.map((f) => ({ path: f.repoPath, size: f.size, ...(f.sha256 ? { sha256: f.sha256 } : {}) }))),
+        },
+        perf: buildPerf(outcome.produced, outcome.durationSec),
+      });
+      finalResults.set(suite.id, scores.results);
+      if (interrupted) break;
+    }
+  } finally {
+    journal.close();
+  }
+  const telemetry = await sampler.stop();
+  if (!interrupted) {
+    // samples.jsonl ends as the final record: each suite's samples once, in dataset order, with the
+    // corpus-aware scores; results of suites not run this time are kept as they were.
+    const kept = [...journal.results.values()].filter((r) => !finalResults.has(r.suite));
+    rewriteJournal(journal.path, [...kept, ...[...finalResults.values()].flat()]);
+  }
+
+  const results: Results = {
+    schemaVersion: RESULTS_SCHEMA_VERSION,
+    runId: plan.runId,
+    createdAt: new Date().toISOString(),
+    completed: !interrupted,
+    notices,
+    harness: harnessInfo(),
+    model: { id: model.id, backend: model.backend, dtype: plan.dtype ?? model.dtype },
+    hardware,
+    suites: suiteResults,
+    memory: {
+      peakRssMiB: telemetry.peakRssMiB,
+      peakVramMiB: telemetry.peakVramMiB,
+      meanVramMiB: telemetry.meanVramMiB,
+      tool: telemetry.tool,
+      samples: telemetry.samples,
+      telemetry,
+    },
+  };
+  resultsSchema.parse(results);
+  writeReport(runDir, results);
+  await backend.close?.();
+  return { runDir, results, interrupted };
+}

@@ -1,0 +1,89 @@
+// samples.jsonl: one SampleResult per line, appended as each sample finishes, so a killed run
+// loses at most the line being written. On resume a half-written last line is cut off and that
+// sample is run again; when an id appears twice (a retried error), the later line wins.
+
+import { closeSync, existsSync, ftruncateSync, openSync, readFileSync, renameSync, writeFileSync, writeSync } from 'node:fs';
+import type { SampleResult } from '../types.ts';
+import { UserError } from '../errors.ts';
+
+/** Results are keyed by suite and id: one run directory may hold several suites. */
+export function journalKey(suite: string, id: string): string {
+  return `${suite}/${id}`;
+}
+
+export interface Journal {
+  path: string;
+  /** Finished samples by journalKey(suite, id), read at open time plus everything appended since. */
+  results: Map<string, SampleResult>;
+  /** Lines dropped at open: a half-written last line from an interrupted run. */
+  repairedLines: number;
+  append(result: SampleResult): void;
+  close(): void;
+}
+
+export function openJournal(path: string): Journal {
+  const results = new Map<string, SampleResult>();
+  let repairedLines = 0;
+  if (existsSync(path)) {
+    const text = readFileSync(path, 'utf8');
+    let goodEnd = 0;
+    let lineNo = 0;
+    let start = 0;
+    while (start < text.length) {
+      const nl = text.indexOf('\n', start);
+      const end = nl === -1 ? text.length : nl;
+      const line = text.slice(start, end);
+      lineNo++;
+      let parsed: SampleResult | null = null;
+      try {
+        parsed = line.trim() ? (JSON.parse(line) as SampleResult) : null;
+      } catch {
+        parsed = null;
+      }
+      const complete = nl !== -1 && parsed !== null && typeof parsed.id === 'string' && typeof parsed.suite === 'string';
+      if (!complete) {
+        if (nl === -1 || end === text.length - 1) {
+          // the last line was cut short by a kill: drop it and redo that sample
+          repairedLines++;
+          break;
+        }
+        if (line.trim() === '') {
+          start = end + 1;
+          goodEnd = start;
+          continue;
+        }
+        throw new UserError(`${path}:${lineNo} is not a sample result (corrupt line in the middle of the journal). Fix or delete that line, then resume again.`);
+      }
+      results.set(journalKey(parsed!.suite, parsed!.id), parsed!);
+      start = end + 1;
+      goodEnd = start;
+    }
+    const keepBytes = Buffer.byteLength(text.slice(0, goodEnd));
+    if (keepBytes < Buffer.byteLength(text)) {
+      const fd = openSync(path, 'r+');
+      ftruncateSync(fd, keepBytes);
+      closeSync(fd);
+    }
+  }
+  const fd = openSync(path, 'a');
+  return {
+    path,
+    results,
+    repairedLines,
+    append(result) {
+      // one write call per line: a kill leaves whole lines or one torn last line
+      writeSync(fd, `${JSON.stringify(result)}\n`);
+      results.set(journalKey(result.suite, result.id), result);
+    },
+    close() {
+      closeSync(fd);
+    },
+  };
+}
+
+/** Rewrites the journal in dataset order with final (corpus-aware) scores; atomic via rename. */
+export function rewriteJournal(path: string, results: readonly SampleResult[]): void {
+  const tmp = `${path}.tmp`;
+  writeFileSync(tmp, results.map((r) => `${JSON.stringify(r)}\n`).join(''));
+  renameSync(tmp, path);
+}

@@ -1,0 +1,166 @@
+// The RunPlan: CLI flags over a YAML config file (configs/*.yaml) over defaults, or, for
+// `--resume <run-dir>`, flags over the config the run saved. The effective config is saved in the
+// run directory; it never holds a secret (API keys are referred to by environment-variable name).
+
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+import { closest, UserError } from '../errors.ts';
+
+export const configSchema = z.strictObject({
+  suite: z.union([z.string(), z.array(z.string())]).optional(),
+  backend: z.string().optional(),
+  model: z.string().optional(),
+  predictions: z.string().optional(),
+  data: z.string().optional(),
+  limit: z.number().int().positive().optional(),
+  ids: z.union([z.string(), z.array(z.string())]).optional(),
+  concurrency: z.number().int().positive().optional(),
+  requestTimeout: z.number().positive().optional(),
+  maxRetries: z.number().int().min(0).optional(),
+  out: z.string().optional(),
+  dtype: z.string().optional(),
+  subject: z.union([z.string(), z.array(z.string())]).optional(),
+  split: z.string().optional(),
+  lmmsOrg: z.string().optional(),
+  hardwareLabel: z.string().optional(),
+  telemetryInterval: z.number().positive().optional(),
+  gpus: z.union([z.string(), z.array(z.number().int().min(0))]).optional(),
+  telemetryCmd: z.string().optional(),
+  retryErrors: z.boolean().optional(),
+});
+
+export type RunConfig = z.infer<typeof configSchema>;
+
+export interface RunPlan {
+  suites: string[];
+  backend: string;
+  model?: string;
+  predictions?: string;
+  data: string;
+  limit?: number;
+  ids?: string[];
+  concurrency: number;
+  requestTimeoutSec: number;
+  maxRetries: number;
+  dtype?: string;
+  subjects?: string[];
+  split?: string;
+  lmmsOrg: string;
+  hardwareLabel?: string;
+  /** Seconds between GPU memory polls. */
+  telemetryIntervalSec: number;
+  /** GPU indices to poll; all when absent. */
+  gpus?: number[];
+  /** Prefix for the GPU tools on a remote host, e.g. `ssh gpu-box` (split into arguments, no shell). */
+  telemetryCmd?: string;
+  retryErrors: boolean;
+  runId: string;
+  runDir: string;
+  /** The effective configuration as saved in the run directory (no secrets). */
+  savedConfig: RunConfig;
+}
+
+function list(v: string | string[] | undefined): string[] | undefined {
+  if (v === undefined) return undefined;
+  const items = (Array.isArray(v) ? v : v.split(',')).map((s) => s.trim()).filter(Boolean);
+  return items.length ? items : undefined;
+}
+
+function parseGpus(text: string): number[] {
+  const items = list(text) ?? [];
+  for (const g of items) if (!/^\d+$/.test(g)) throw new UserError(`--gpus ${text}: expected GPU indices such as 0,1.`);
+  return items.map(Number);
+}
+
+function describeIssue(file: string, error: z.ZodError): string {
+  const issue = error.issues[0];
+  if (issue.code === 'unrecognized_keys') {
+    const key = issue.keys[0];
+    const hint = closest(key, Object.keys(configSchema.shape));
+    return `${file}: unknown key '${key}'.${hint ? ` Did you mean '${hint}'?` : ''}`;
+  }
+  return `${file}: '${issue.path.join('.') || '(top level)'}': ${issue.message}.`;
+}
+
+export function readConfigFile(file: string): RunConfig {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch {
+    throw new UserError(`--config ${file}: cannot read the file.`);
+  }
+  let data: unknown;
+  try {
+    data = file.endsWith('.json') ? JSON.parse(text) : parseYaml(text);
+  } catch (e) {
+    throw new UserError(`${file}: not valid ${file.endsWith('.json') ? 'JSON' : 'YAML'}: ${(e as Error).message.split('\n')[0]}`);
+  }
+  const parsed = configSchema.safeParse(data ?? {});
+  if (!parsed.success) throw new UserError(describeIssue(file, parsed.error));
+  return parsed.data;
+}
+
+function slug(s: string): string {
+  return s.replace(/^.*[\\/](?=[^\\/]+$)/, '').replace(/[^A-Za-z0-9._-]+/g, '-').slice(0, 60) || 'model';
+}
+
+export function timestampId(d: Date): string {
+  const p = (n: number) => String(n).padStart(2, '0');
+  return `${d.getUTCFullYear()}${p(d.getUTCMonth() + 1)}${p(d.getUTCDate())}-${p(d.getUTCHours())}${p(d.getUTCMinutes())}${p(d.getUTCSeconds())}`;
+}
+
+/**
+ * Builds the plan. `flags` holds only options the user gave explicitly; `resumeDir` loads the
+ * saved config of an earlier run first.
+ */
+export function buildPlan(params: {
+  flags: RunConfig;
+  configFile?: string;
+  resumeDir?: string;
+  now?: Date;
+  reportsDir?: string;
+  defaults: { backend: string; data: string };
+}): RunPlan {
+  let base: RunConfig = {};
+  if (params.resumeDir) base = readConfigFile(join(params.resumeDir, 'config.json'));
+  if (params.configFile) base = { ...base, ...readConfigFile(params.configFile) };
+  const c: RunConfig = { ...base, ...params.flags };
+  const suites = list(c.suite);
+  if (!suites) throw new UserError('No suite given. Use --suite <id>[,<id>…] (see `npm run list`).');
+  const backend = c.backend ?? params.defaults.backend;
+  const modelName = c.model ?? (c.predictions ? slug(c.predictions) : backend);
+  const runId = params.resumeDir ? slug(params.resumeDir) : `${timestampId(params.now ?? new Date())}-${suites.join('+')}-${slug(modelName)}`;
+  const runDir = params.resumeDir ?? c.out ?? join(params.reportsDir ?? 'reports', runId);
+  // --retry-errors applies to one invocation, not to every later resume
+  const { retryErrors: _once, ...persistent } = c;
+  const savedConfig: RunConfig = { ...persistent, suite: suites, backend, out: runDir };
+  const ids = list(c.ids);
+  const subjects = list(c.subject);
+  const gpus = typeof c.gpus === 'string' ? parseGpus(c.gpus) : c.gpus;
+  return {
+    suites,
+    backend,
+    ...(c.model ? { model: c.model } : {}),
+    ...(c.predictions ? { predictions: c.predictions } : {}),
+    data: c.data ?? params.defaults.data,
+    ...(c.limit !== undefined ? { limit: c.limit } : {}),
+    ...(ids ? { ids } : {}),
+    concurrency: c.concurrency ?? 1,
+    requestTimeoutSec: c.requestTimeout ?? 300,
+    maxRetries: c.maxRetries ?? 3,
+    ...(c.dtype ? { dtype: c.dtype } : {}),
+    ...(subjects ? { subjects } : {}),
+    ...(c.split ? { split: c.split } : {}),
+    lmmsOrg: c.lmmsOrg ?? 'lmms-lab-encoder',
+    ...(c.hardwareLabel ? { hardwareLabel: c.hardwareLabel } : {}),
+    telemetryIntervalSec: c.telemetryInterval ?? 1,
+    ...(gpus ? { gpus } : {}),
+    ...(c.telemetryCmd ? { telemetryCmd: c.telemetryCmd } : {}),
+    retryErrors: c.retryErrors ?? false,
+    runId,
+    runDir,
+    savedConfig,
+  };
+}

@@ -1,0 +1,148 @@
+// One sample through the pipeline: decode images, build the Request, call the backend with a
+// timeout and bounded retries, extract, score. Every failure becomes an `errored` SampleResult
+// with its kind (design.md example 5): nothing is scored as a wrong answer, nothing is dropped.
+
+import { BackendError } from '../backends/backend-error.ts';
+import { combineImages, decodeImage } from '../data/image.ts';
+import type { Backend, ContentPart, Generation, ImageInput, Request, Sample, SampleResult, Suite } from '../types.ts';
+
+export interface RunSampleParams {
+  suite: Suite;
+  sample: Sample;
+  backend: Backend;
+  /** Per-request timeout in milliseconds. */
+  timeoutMs: number;
+  maxRetries: number;
+  /** Aborted when the whole run stops (Ctrl-C): the sample is then left unfinished, not errored. */
+  signal: AbortSignal;
+  sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
+  random?: () => number;
+}
+
+export class RunAborted extends Error {
+  override name = 'RunAborted';
+}
+
+export function abortableSleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal.aborted) return reject(new RunAborted('run aborted'));
+    const timer = setTimeout(() => {
+      signal.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(new RunAborted('run aborted'));
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+/** Exponential backoff with full jitter, honouring a server's Retry-After when it gives one. */
+export function backoffMs(attempt: number, retryAfterMs: number | undefined, random: () => number): number {
+  if (retryAfterMs !== undefined && retryAfterMs >= 0) return Math.min(retryAfterMs, 60_000);
+  const cap = Math.min(500 * 2 ** attempt, 30_000);
+  return cap / 2 + random() * (cap / 2);
+}
+
+async function buildRequest(suite: Suite, sample: Sample, backend: Backend): Promise<Request> {
+  const decoded: ImageInput[] = [];
+  for (let i = 0; i < sample.images.length; i++) {
+    try {
+      decoded.push(await decodeImage(sample.images[i], { label: `image ${i + 1}` }));
+    } catch (e) {
+      throw new BackendError((e as Error).message, { kind: 'input', retryable: false });
+    }
+  }
+  let images = decoded;
+  let combined = false;
+  if (decoded.length > backend.maxImages) {
+    if (backend.maxImages < 1) {
+      throw new BackendError(`the sample has ${decoded.length} image(s) but backend '${backend.id}' accepts none`, { kind: 'input', retryable: false });
+    }
+    // Never drop an image: tile them into one when the backend takes fewer than the sample has.
+    images = [await combineImages(decoded)];
+    combined = true;
+  }
+  const prompt = suite.prompt(sample);
+  let firstImageSeen = false;
+  const messages = prompt.messages.map((m) => ({
+    role: m.role,
+    content: m.content.flatMap((p): ContentPart[] => {
+      if (p.type === 'text') return [p];
+      if (!combined) return [{ type: 'image', image: images[p.index] }];
+      if (firstImageSeen) return [];
+      firstImageSeen = true;
+      return [{ type: 'image', image: images[0] }];
+    }),
+  }));
+  return { sampleId: sample.id, messages, maxTokens: suite.generation.maxTokens, temperature: 0 };
+}
+
+function errored(suite: Suite, sample: Sample, kind: 'backend' | 'timeout' | 'input', message: string, attempts: number): SampleResult {
+  return { suite: suite.id, id: sample.id, state: 'errored', prediction: null, extracted: null, score: null, error: { kind, message }, attempts };
+}
+
+/** Scores one sample on its own; corpus-aware scores are recomputed when the run is finalised. */
+export function scoreOne(suite: Suite, sample: Sample, prediction: string, gen: Generation | null, attempts: number): SampleResult {
+  const extractedText = suite.extract(prediction, sample);
+  const scored = suite.scorer.scoreSet([suite.scoreInput(sample, extractedText)]).samples[0];
+  return {
+    suite: suite.id,
+    id: sample.id,
+    state: 'scored',
+    prediction,
+    extracted: scored.extracted,
+    score: scored.score,
+    ...(scored.scores ? { scores: scored.scores } : {}),
+    ...(scored.fallback !== undefined ? { fallback: scored.fallback } : {}),
+    reason: scored.reason,
+    ...(gen
+      ? {
+          timing: gen.timing,
+          outputTokens: gen.outputTokens,
+          ...(gen.promptTokens !== undefined ? { promptTokens: gen.promptTokens } : {}),
+          tokenSource: gen.tokenSource,
+        }
+      : {}),
+    attempts,
+  };
+}
+
+export async function runSample(p: RunSampleParams): Promise<SampleResult> {
+  const { suite, sample, backend } = p;
+  const sleep = p.sleep ?? abortableSleep;
+  const random = p.random ?? Math.random;
+  let request: Request;
+  try {
+    request = await buildRequest(suite, sample, backend);
+  } catch (e) {
+    if (e instanceof BackendError) return errored(suite, sample, e.kind, e.message, 0);
+    throw e;
+  }
+  let attempt = 0;
+  for (;;) {
+    if (p.signal.aborted) throw new RunAborted('run aborted');
+    attempt++;
+    const timeout = AbortSignal.timeout(p.timeoutMs);
+    const signal = AbortSignal.any([p.signal, timeout]);
+    try {
+      const gen = await backend.generate(request, signal);
+      const images = request.messages.reduce((n, m) => n + m.content.filter((c) => c.type === 'image').length, 0);
+      return { ...scoreOne(suite, sample, gen.text, gen, attempt), images };
+    } catch (e) {
+      if (p.signal.aborted) throw new RunAborted('run aborted');
+      if (timeout.aborted) {
+        return errored(suite, sample, 'timeout', `no complete response within ${p.timeoutMs / 1000} s (attempt ${attempt})`, attempt);
+      }
+      const be = e instanceof BackendError ? e : null;
+      if (be?.retryable && attempt <= p.maxRetries) {
+        await sleep(backoffMs(attempt - 1, be.retryAfterMs, random), p.signal);
+        continue;
+      }
+      const message = e instanceof Error ? e.message : String(e);
+      const suffix = be?.retryable ? ` (gave up after ${attempt} attempts)` : '';
+      return errored(suite, sample, be?.kind ?? 'backend', `${message}${suffix}`, attempt);
+    }
+  }
+}

@@ -1,0 +1,118 @@
+// Runs one suite's samples through a backend with bounded concurrency, appending each result to
+// the journal as it finishes and skipping what an earlier (resumed) run already finished.
+
+import { createHash } from 'node:crypto';
+import pLimit from 'p-limit';
+import { hashSample, streamSamples, type ResolvedDataset } from '../data/dataset.ts';
+import type { Backend, Sample, SampleResult, Suite } from '../types.ts';
+import { journalKey, type Journal } from './journal.ts';
+import { RunAborted, runSample } from './run-sample.ts';
+
+export interface SuiteProgress {
+  suite: string;
+  /** Samples finished (this run and earlier ones). */
+  done: number;
+  errored: number;
+  /** Known total (sum of the files' row counts, capped by --limit), or null while unknown. */
+  total: number | null;
+}
+
+export interface RunSuiteParams {
+  suite: Suite;
+  datasets: readonly ResolvedDataset[];
+  backend: Backend;
+  journal: Journal;
+  concurrency: number;
+  timeoutMs: number;
+  maxRetries: number;
+  limit?: number;
+  ids?: ReadonlySet<string>;
+  retryErrors: boolean;
+  total: number | null;
+  signal: AbortSignal;
+  onProgress?: (p: SuiteProgress) => void;
+}
+
+/** A sample without its image bytes: what finalisation needs to score it again. */
+export type SampleStub = Omit<Sample, 'images'> & { imageCount: number };
+
+export interface RunSuiteOutcome {
+  /** Every sample of the suite's selection, in deterministic order. */
+  samples: SampleStub[];
+  fingerprint: string;
+  /** Results produced by this invocation (not resumed ones). */
+  produced: SampleResult[];
+  /** Wall time of this invocation's generation phase, in seconds. */
+  durationSec: number;
+  interrupted: boolean;
+}
+
+export async function runSuite(p: RunSuiteParams): Promise<RunSuiteOutcome> {
+  const limit = pLimit(Math.max(1, p.concurrency));
+  const hash = createHash('sha256');
+  const samples: SampleStub[] = [];
+  const produced: SampleResult[] = [];
+  const started = performance.now();
+  let interrupted = false;
+  let done = 0;
+  let errored = 0;
+  const report = () => p.onProgress?.({ suite: p.suite.id, done, errored, total: p.total });
+  const inFlight = new Set<Promise<void>>();
+
+  for await (const { sample } of streamSamples({
+    suite: p.suite,
+    datasets: p.datasets,
+    ...(p.limit !== undefined ? { limit: p.limit } : {}),
+    ...(p.ids ? { ids: p.ids } : {}),
+    signal: p.signal,
+  })) {
+    hashSample(hash, sample);
+    const { images, ...rest } = sample;
+    samples.push({ ...rest, imageCount: images.length });
+    const previous = p.journal.results.get(journalKey(p.suite.id, sample.id));
+    if (previous && !(p.retryErrors && previous.state === 'errored')) {
+      done++;
+      if (previous.state === 'errored') errored++;
+      continue;
+    }
+    if (p.signal.aborted) {
+      interrupted = true;
+      break;
+    }
+    const task = limit(async () => {
+      if (p.signal.aborted) return;
+      try {
+        const result = await runSample({
+          suite: p.suite,
+          sample,
+          backend: p.backend,
+          timeoutMs: p.timeoutMs,
+          maxRetries: p.maxRetries,
+          signal: p.signal,
+        });
+        p.journal.append(result);
+        produced.push(result);
+        done++;
+        if (result.state === 'errored') errored++;
+        report();
+      } catch (e) {
+        if (!(e instanceof RunAborted)) throw e;
+      }
+    });
+    const tracked = task.finally(() => inFlight.delete(tracked));
+    inFlight.add(tracked);
+    // Backpressure: keep at most twice the concurrency of decoded samples waiting, so memory stays
+    // bounded however large the split is.
+    while (inFlight.size >= 2 * Math.max(1, p.concurrency)) await Promise.race(inFlight);
+  }
+  await Promise.all(inFlight);
+  if (p.signal.aborted) interrupted = true;
+  report();
+  return {
+    samples,
+    fingerprint: `sha256:${hash.digest('hex')}`,
+    produced,
+    durationSec: (performance.now() - started) / 1000,
+    interrupted,
+  };
+}

@@ -1,0 +1,94 @@
+// `npm run score`: re-scores a JSONL file of predictions with one metric, without a model.
+// Input lines: {"id", "prediction", "references": string[]} plus, for mmmu, "options" and
+// "question_type". A malformed line is a UserError naming the line number and the field.
+
+import { readFile } from 'node:fs/promises';
+import { z } from 'zod';
+import { UserError } from '../errors.ts';
+import { getScorer } from '../scorers/registry.ts';
+import type { MetricId, SampleScore, ScoreInput } from '../scorers/types.ts';
+import { bootstrapMeanCi } from './stats.ts';
+
+const lineSchema = z.object({
+  id: z.union([z.string(), z.number()]).transform(String),
+  prediction: z.string(),
+  references: z.array(z.string()),
+  options: z.array(z.string()).optional(),
+  question_type: z.enum(['multiple-choice', 'open']).optional(),
+  group: z.string().optional(),
+});
+
+const mmmuLineSchema = lineSchema.extend({
+  options: z.array(z.string()),
+  question_type: z.enum(['multiple-choice', 'open']),
+});
+
+export interface ScoreFileResult {
+  metric: MetricId;
+  n: number;
+  aggregate: Record<string, number>;
+  /** 95% bootstrap intervals of the per-sample-mean aggregates (seeded, 1000 resamples). */
+  ci95: Record<string, [number, number] | null>;
+  samples: Array<Pick<SampleScore, 'id' | 'score' | 'extracted' | 'fallback' | 'scores'>>;
+}
+
+export function parseScoreLines(text: string, file: string, metric: string): ScoreInput[] {
+  const schema = metric === 'mmmu' ? mmmuLineSchema : lineSchema;
+  const inputs: ScoreInput[] = [];
+  const lines = text.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    const raw = lines[i].trim();
+    if (raw === '') continue;
+    const where = `${file}:${i + 1}`;
+    let json: unknown;
+    try {
+      json = JSON.parse(raw);
+    } catch (e) {
+      throw new UserError(`${where}: not valid JSON (${(e as Error).message}). Each line must be one JSON object.`);
+    }
+    const parsed = schema.safeParse(json);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      const field = issue.path.length ? issue.path.join('.') : '(line)';
+      throw new UserError(`${where}: field '${field}': ${issue.message}.`);
+    }
+    const d = parsed.data;
+    inputs.push({
+      id: d.id,
+      prediction: d.prediction,
+      references: d.references,
+      ...(d.options ? { options: d.options } : {}),
+      ...(d.question_type ? { questionType: d.question_type } : {}),
+      ...(d.group ? { group: d.group } : {}),
+    });
+  }
+  return inputs;
+}
+
+export async function scoreFile(params: { metric: string; input: string }): Promise<ScoreFileResult> {
+  const scorer = getScorer(params.metric);
+  let text: string;
+  try {
+    text = await readFile(params.input, 'utf8');
+  } catch (e) {
+    throw new UserError(`Cannot read ${params.input}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}.`);
+  }
+  const inputs = parseScoreLines(text, params.input, scorer.id);
+  if (inputs.length === 0) throw new UserError(`${params.input} holds no predictions.`);
+  const set = scorer.scoreSet(inputs);
+  const ci95: Record<string, [number, number] | null> = {};
+  if (scorer.perSampleMean) ci95[scorer.primaryMetric] = bootstrapMeanCi(set.samples.map((s) => s.score));
+  return {
+    metric: scorer.id,
+    n: inputs.length,
+    aggregate: set.aggregate,
+    ci95,
+    samples: set.samples.map((s) => ({
+      id: s.id,
+      score: s.score,
+      extracted: s.extracted,
+      ...(s.fallback !== undefined ? { fallback: s.fallback } : {}),
+      ...(s.scores ? { scores: s.scores } : {}),
+    })),
+  };
+}

@@ -1,0 +1,84 @@
+// BLEU-1..4 as pycocoevalcap computes it: salaniz/pycocoevalcap bleu/bleu.py and
+// bleu/bleu_scorer.py (`BleuScorer.compute_score(option='closest')`) at
+// ad63453cfab57a81a02b2949b17a91fab1c3df77. Spec: ../shared/spec/scoring.md §5.2.
+
+import { MAX_N, scratch, type Cooked, type NgramTable } from './ngrams.ts';
+
+/** Added to the clipped match count, so a zero count still gives a (tiny) non-zero precision. */
+const TINY = 1e-15;
+/** Added to the guess count; larger than TINY, so even a perfect match scores 0.9999999998. */
+const SMALL = 1e-9;
+
+/** The statistics bleu_scorer.py keeps per image (`cook_test`) and sums for the corpus. */
+export interface BleuStats {
+  testlen: number;
+  /** Per image: the closest reference length; for the corpus: the sum of those. */
+  reflen: number;
+  /** Candidate n-gram counts, n = 1..4: `max(0, testlen - n + 1)`. */
+  guess: number[];
+  /** Candidate n-grams matched, each clipped to its largest count in any single reference. */
+  correct: number[];
+}
+
+/** `cook_refs` + `cook_test` + `_single_reflen(option='closest')` for one image. */
+export function bleuStats(candidate: Cooked, references: readonly Cooked[], table: NgramTable): BleuStats {
+  const testlen = candidate.length;
+  // min over (|len - testlen|, len): the closest length, the shorter one on ties.
+  let reflen = Infinity;
+  let bestDiff = Infinity;
+  for (const ref of references) {
+    const diff = Math.abs(ref.length - testlen);
+    if (diff < bestDiff || (diff === bestDiff && ref.length < reflen)) {
+      bestDiff = diff;
+      reflen = ref.length;
+    }
+  }
+  const guess: number[] = [];
+  const correct: number[] = [];
+  for (let k = 0; k < MAX_N; k++) {
+    guess.push(Math.max(0, testlen - k));
+    // Each n-gram's largest count in any single reference, clipping the candidate's count.
+    const maxRef = scratch(table, k);
+    for (const ref of references) {
+      const ids = ref.ids[k];
+      for (let i = 0; i < ids.length; i++) maxRef[ids[i]] = Math.max(maxRef[ids[i]], ref.counts[k][i]);
+    }
+    let matched = 0;
+    const ids = candidate.ids[k];
+    for (let i = 0; i < ids.length; i++) matched += Math.min(maxRef[ids[i]], candidate.counts[k][i]);
+    for (const ref of references) for (const id of ref.ids[k]) maxRef[id] = 0;
+    correct.push(matched);
+  }
+  return { testlen, reflen, guess, correct };
+}
+
+/** BLEU-1..4 from statistics: the same formula per image and for the summed corpus statistics. */
+export function bleuFromStats(stats: BleuStats): number[] {
+  const scores: number[] = [];
+  let product = 1;
+  for (let k = 0; k < MAX_N; k++) {
+    product *= (stats.correct[k] + TINY) / (stats.guess[k] + SMALL);
+    scores.push(product ** (1 / (k + 1)));
+  }
+  // Brevity penalty; both lengths are nudged so that it never divides by zero.
+  const ratio = (stats.testlen + TINY) / (stats.reflen + SMALL);
+  if (ratio < 1) {
+    const penalty = Math.exp(1 - 1 / ratio);
+    for (let k = 0; k < MAX_N; k++) scores[k] *= penalty;
+  }
+  return scores;
+}
+
+/** Sum of per-image statistics (`totalcomps`), in image order. */
+export function sumBleuStats(perImage: readonly BleuStats[]): BleuStats {
+  const total: BleuStats = { testlen: 0, reflen: 0, guess: [0, 0, 0, 0], correct: [0, 0, 0, 0] };
+  for (const s of perImage) {
+    total.testlen += s.testlen;
+    total.reflen += s.reflen;
+    for (let k = 0; k < MAX_N; k++) {
+      total.guess[k] += s.guess[k];
+      total.correct[k] += s.correct[k];
+    }
+  }
+  return total;
+}

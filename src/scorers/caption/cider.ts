@@ -1,0 +1,102 @@
+// CIDEr-D as pycocoevalcap computes it: salaniz/pycocoevalcap cider/cider.py and
+// cider/cider_scorer.py (`Cider(n=4, sigma=6.0)`) at ad63453cfab57a81a02b2949b17a91fab1c3df77.
+// Spec: ../shared/spec/scoring.md §5.4. Sums run in the reference's order (dict insertion order
+// of the n-grams, references in list order) so results match to the last bits where JS and
+// numpy's libm agree.
+
+import { npMean } from './np-mean.ts';
+import { MAX_N, scratch, type Cooked, type NgramTable } from './ngrams.ts';
+
+const SIGMA = 6.0;
+
+export interface CiderImage {
+  candidate: Cooked;
+  references: readonly Cooked[];
+}
+
+/** TF-IDF values of one caption (parallel to `Cooked.ids`), their norms per n, and "length". */
+interface CaptionVector {
+  ids: number[][];
+  values: number[][];
+  norm: number[];
+  /** The number of 2-grams (the code tests `len(ngram) - 1 == 1`), i.e. words − 1, or 0. */
+  length: number;
+}
+
+/** `counts2vec`; `weight[k][id]` is `ref_len − ln(max(1, df))` (full ln N for unseen n-grams). */
+function counts2vec(c: Cooked, weight: Float64Array[]): CaptionVector {
+  const values: number[][] = [];
+  const norm: number[] = [];
+  for (let k = 0; k < MAX_N; k++) {
+    const w = weight[k];
+    const v: number[] = [];
+    let sq = 0;
+    for (let i = 0; i < c.ids[k].length; i++) {
+      const x = c.counts[k][i] * w[c.ids[k][i]];
+      v.push(x);
+      sq += x * x;
+    }
+    values.push(v);
+    norm.push(Math.sqrt(sq));
+  }
+  let length = 0;
+  for (const tf of c.counts[1]) length += tf;
+  return { ids: c.ids, values, norm, length };
+}
+
+/** Adds `sim(hyp, ref)`: clipped cosine similarity per n with the Gaussian length penalty. */
+function addSim(score: number[], hyp: CaptionVector, ref: CaptionVector, table: NgramTable): void {
+  const delta = hyp.length - ref.length;
+  // np.e ** x in the reference (C pow), hence Math.pow rather than Math.exp.
+  const penalty = Math.pow(Math.E, -(delta * delta) / (2 * SIGMA * SIGMA));
+  for (let k = 0; k < MAX_N; k++) {
+    const refValue = scratch(table, k);
+    const refIds = ref.ids[k];
+    for (let i = 0; i < refIds.length; i++) refValue[refIds[i]] = ref.values[k][i];
+    let val = 0;
+    const hypIds = hyp.ids[k];
+    for (let i = 0; i < hypIds.length; i++) {
+      const r = refValue[hypIds[i]];
+      val += Math.min(hyp.values[k][i], r) * r;
+    }
+    for (const id of refIds) refValue[id] = 0;
+    if (hyp.norm[k] !== 0 && ref.norm[k] !== 0) val /= hyp.norm[k] * ref.norm[k];
+    score[k] += val * penalty;
+  }
+}
+
+/**
+ * CIDEr-D of every image, with document frequencies taken over exactly these images (a subset
+ * scores differently from the full split) and `ref_len = ln(N)`. Returns the per-image scores and
+ * their numpy mean. One image gives 0: every n-gram then has weight ln 1 − ln 1 = 0.
+ */
+export function ciderD(images: readonly CiderImage[], table: NgramTable): { score: number; perImage: number[] } {
+  const refLen = Math.log(images.length);
+  const weight: Float64Array[] = [];
+  for (let k = 0; k < MAX_N; k++) {
+    // df: the number of images whose references (any of them) contain the n-gram.
+    const df = new Int32Array(table.sizes[k]);
+    const lastImage = new Int32Array(table.sizes[k]);
+    images.forEach((image, index) => {
+      for (const ref of image.references) {
+        for (const id of ref.ids[k]) {
+          if (lastImage[id] !== index + 1) {
+            lastImage[id] = index + 1;
+            df[id]++;
+          }
+        }
+      }
+    });
+    const w = new Float64Array(table.sizes[k]);
+    for (let id = 0; id < w.length; id++) w[id] = refLen - Math.log(Math.max(1, df[id]));
+    weight.push(w);
+  }
+  const perImage = images.map((image) => {
+    const hyp = counts2vec(image.candidate, weight);
+    const score = [0, 0, 0, 0];
+    for (const ref of image.references) addSim(score, hyp, counts2vec(ref, weight), table);
+    // np.mean of the 4 values (a plain sum under 8 values), / K refs, x 10.
+    return (npMean(score) / image.references.length) * 10.0;
+  });
+  return { score: npMean(perImage), perImage };
+}

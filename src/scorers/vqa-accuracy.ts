@@ -1,0 +1,159 @@
+// VQA accuracy (VQAv2 and the other 10-annotator VQA sets), two variants of one algorithm:
+//   'vqa' (official): GT-Vision-Lab/VQA PythonEvaluationTools/vqaEvaluation/vqaEval.py
+//     (`VQAEval.evaluate`), commit a013f0043c1e2cdc995922dfe257f7149aa9af06, Python 2.7.
+//   'vqa-lmms': EvolvingLMMs-Lab/lmms-eval lmms_eval/tasks/vqav2/utils.py (`vqav2_process_results`)
+//     with tasks/_task_utils/vqa_eval_metric.py, commit 75571cfe0fa36ca5ec2e6aa2bb268f9d38295af3.
+// Spec: ../shared/spec/scoring.md §1. Normalisation lives in ./vqa-normalize.ts.
+
+import { mean } from './mean.ts';
+import type { ScoreInput, Scorer, SampleScore, MetricId } from './types.ts';
+import { normalizeVqaAnswer, trimVqaAnswer, type VqaVariant } from './vqa-normalize.ts';
+
+export type { VqaVariant } from './vqa-normalize.ts';
+
+export interface VqaAccuracyResult {
+  /** Per-question accuracy, 0..1, unrounded (the official per-question report is round(100·acc, 2)). */
+  acc: number;
+  processedPrediction: string;
+  /** The answers as compared, in input order. */
+  processedAnswers: string[];
+  /** False when the official shortcut compared raw trimmed strings (all answers identical). */
+  normalizationApplied: boolean;
+  /** How many processed answers equal the processed prediction. */
+  matches: number;
+}
+
+/**
+ * Accuracy of one prediction against its annotators' answers (10 in VQAv2):
+ * `acc = mean over j of min(1, #{i ≠ j : answer_i == prediction} / 3)`.
+ *
+ * Throws on an empty answer list (the scripts divide by zero there).
+ */
+export function vqaAccuracy(
+  prediction: string,
+  answers: readonly string[],
+  variant: VqaVariant = 'official',
+): VqaAccuracyResult {
+  return scoreQuestion(prediction, answers, variant);
+}
+
+function scoreQuestion(
+  prediction: string,
+  answers: readonly string[],
+  variant: VqaVariant,
+  memo?: Map<string, string>,
+): VqaAccuracyResult {
+  const n = answers.length;
+  if (n === 0) throw new Error('VQA accuracy needs at least one reference answer; got none.');
+  const trimmed = answers.map(trimVqaAnswer);
+  let processedPrediction = trimVqaAnswer(prediction);
+  // Official shortcut: if the trimmed answers are all the same string, nothing is normalised, so
+  // "Yes" scores 0 against ten "yes". lmms-eval (since commit 28ea9a1) always normalises.
+  const normalizationApplied = variant !== 'official' || trimmed.some((a) => a !== trimmed[0]);
+  let processedAnswers = trimmed;
+  if (normalizationApplied) {
+    processedAnswers = new Array<string>(n);
+    for (let i = 0; i < n; i++) {
+      // Annotators often agree: reuse an earlier identical answer's result instead of normalising
+      // (or looking it up) again.
+      let j = 0;
+      while (j < i && trimmed[j] !== trimmed[i]) j++;
+      processedAnswers[i] = j < i ? processedAnswers[j] : normalizeVqaAnswer(trimmed[i], variant, memo);
+    }
+    processedPrediction = normalizeVqaAnswer(processedPrediction, variant, memo);
+  }
+
+  let matches = 0;
+  for (const a of processedAnswers) if (a === processedPrediction) matches++;
+  // Leave-one-out over annotators. The scripts drop annotator j by comparing answer records, whose
+  // unique answer_id makes that a removal by position.
+  let acc: number;
+  if (variant === 'official') {
+    // `float(sum(gtAcc)) / len(gtAcc)`: a left-to-right double sum, so the last bit depends on where
+    // the matching answers sit (two matches among ten give 0.6, 0.5999999999999999 or 0.6000000000000001).
+    let sum = 0;
+    for (const a of processedAnswers) {
+      const others = a === processedPrediction ? matches - 1 : matches;
+      sum += Math.min(1, others / 3);
+    }
+    acc = sum / n;
+  } else {
+    acc = statisticsMeanOfLeaveOneOut(n, matches);
+  }
+  return { acc, processedPrediction, processedAnswers, normalizationApplied, matches };
+}
+
+/** Memo for `statisticsMeanOfLeaveOneOut`: the value depends only on (n, matches). */
+const LMMS_MEAN_MEMO = new Map<number, number>();
+
+/**
+ * lmms-eval takes `statistics.mean(gtAcc)`, which sums the values as exact fractions and rounds once.
+ * With k matches among n answers, gtAcc holds n-k copies of min(1, k/3) and k copies of
+ * min(1, (k-1)/3), all multiples of 2^-54 (1/3 as a double is an odd integer over 2^54), so the exact
+ * mean is an integer over n·2^54.
+ */
+function statisticsMeanOfLeaveOneOut(n: number, k: number): number {
+  const key = n * 0x10000 + k;
+  const memo = LMMS_MEAN_MEMO.get(key);
+  if (memo !== undefined) return memo;
+  const scale = 2 ** 54;
+  // Exact integers. m = -1 (k = 0) only ever appears zero times; it maps to 0 like m = 0.
+  const unit = (m: number) => (m <= 0 ? 0n : BigInt(Math.min(1, m / 3) * scale));
+  const numerator = BigInt(n - k) * unit(k) + BigInt(k) * unit(k - 1);
+  const value = divideToNearestDouble(numerator, BigInt(n) * BigInt(scale));
+  LMMS_MEAN_MEMO.set(key, value);
+  return value;
+}
+
+/** `num / den` for non-negative integers, correctly rounded (half to even) to a double in [0, 2^1023). */
+function divideToNearestDouble(num: bigint, den: bigint): number {
+  if (num === 0n) return 0;
+  const bits = (x: bigint) => x.toString(2).length;
+  // Scale so the integer quotient carries 64-65 bits: 53 kept, the rest plus the remainder round.
+  const shift = 64 - (bits(num) - bits(den));
+  const a = shift >= 0 ? num << BigInt(shift) : num;
+  const b = shift >= 0 ? den : den << BigInt(-shift);
+  const q = a / b;
+  const exact = a % b === 0n;
+  const drop = bits(q) - 53;
+  let kept = q >> BigInt(drop);
+  const rest = q & ((1n << BigInt(drop)) - 1n);
+  const half = 1n << BigInt(drop - 1);
+  if (rest > half || (rest === half && (!exact || (kept & 1n) === 1n))) kept += 1n;
+  return Number(kept) * 2 ** (drop - shift);
+}
+
+function makeVqaScorer(id: MetricId, variant: VqaVariant): Scorer {
+  return {
+    id,
+    primaryMetric: 'accuracy',
+    perSampleMean: true,
+    scoreSet(inputs: readonly ScoreInput[]) {
+      // Answers that are not plain lower-case words ("Yes", "yes.", "hot-dog") repeat across VQAv2's
+      // 2 M annotations; normalise each such string once per set.
+      const memo = new Map<string, string>();
+      const samples: SampleScore[] = inputs.map((input) => {
+        if (input.references.length === 0) {
+          throw new Error(
+            `VQA sample '${input.id}' has no reference answers; VQA accuracy needs the annotators' answers.`,
+          );
+        }
+        const r = scoreQuestion(input.prediction, input.references, variant, memo);
+        const shortcut = r.normalizationApplied ? '' : ' (answers identical: compared unnormalised)';
+        return {
+          id: input.id,
+          score: r.acc,
+          extracted: r.processedPrediction,
+          reason: `${r.matches} of ${input.references.length} annotators matched${shortcut}`,
+        };
+      });
+      return { aggregate: { accuracy: mean(samples.map((s) => s.score)) }, samples };
+    },
+  };
+}
+
+/** Official VQA accuracy (vqaEval.py, Python 2 semantics), the harness default for VQAv2. */
+export const vqaScorer: Scorer = makeVqaScorer('vqa', 'official');
+
+/** lmms-eval's VQAv2 `exact_match`: always normalises, Unicode digits, `statistics.mean`. */
+export const vqaLmmsScorer: Scorer = makeVqaScorer('vqa-lmms', 'lmms-eval');

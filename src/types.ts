@@ -1,0 +1,166 @@
+// The one vocabulary of the harness (../shared/design.md): Sample, Suite, Request, Generation,
+// Backend, Scorer, SampleResult, Report. Every stage passes these plain values along.
+
+import type { Extracted, ScoreInput, Scorer } from './scorers/types.ts';
+
+export type { Extracted, MetricId, ScoreInput, Scorer } from './scorers/types.ts';
+
+export type SuiteId = 'vqav2' | 'mmmu' | 'chartqa' | 'docvqa' | 'coco-captions';
+
+/** An encoded image as stored in the dataset (the `datasets` Image struct). Decoded only when run. */
+export interface ImageRef {
+  bytes: Uint8Array;
+  path: string | null;
+}
+
+/** An image that passed decoding and validation, ready to send to a backend. */
+export interface ImageInput {
+  bytes: Uint8Array;
+  mime: 'image/png' | 'image/jpeg' | 'image/webp' | 'image/gif';
+  width: number;
+  height: number;
+}
+
+export type MetaValue = string | number | boolean | null;
+
+export interface Sample {
+  id: string;
+  images: ImageRef[];
+  question: string;
+  references: string[];
+  /** Option texts for multiple-choice questions, in letter order. */
+  choices?: string[];
+  meta: Record<string, MetaValue>;
+}
+
+export type ContentPart = { type: 'text'; text: string } | { type: 'image'; image: ImageInput };
+
+export interface Message {
+  role: 'system' | 'user' | 'assistant';
+  content: ContentPart[];
+}
+
+export interface Request {
+  sampleId: string;
+  messages: Message[];
+  maxTokens: number;
+  /** 0 = greedy. */
+  temperature: number;
+  /** A prompt that bypasses the chat template; its images are the image parts of `messages`, in order. */
+  rawPrompt?: string;
+}
+
+/** A suite's prompt before images are decoded: the same shape with ImageRef in place of ImageInput. */
+export type PromptPart = { type: 'text'; text: string } | { type: 'image'; index: number };
+
+export interface Prompt {
+  messages: Array<{ role: Message['role']; content: PromptPart[] }>;
+}
+
+export interface GenerationTiming {
+  /** Monotonic milliseconds (performance.now()) just before the request was sent. */
+  startMs: number;
+  /** Arrival of the first token (first choice-carrying chunk), when the backend can see it. */
+  firstTokenMs?: number;
+  /** Arrival of each chunk that carried output, in order. */
+  chunkMs: number[];
+  /** Arrival of the last output chunk. */
+  endMs: number;
+}
+
+export interface Generation {
+  text: string;
+  promptTokens?: number;
+  outputTokens: number;
+  /** Where the token counts came from. */
+  tokenSource: 'server' | 'tokenizer' | 'estimate' | 'none';
+  /** Null when the backend cannot time a generation (replay). */
+  timing: GenerationTiming | null;
+}
+
+export interface ModelInfo {
+  id: string;
+  backend: string;
+  dtype: string | null;
+  /** A message the CLI shows at the start and end of a run (e.g. a fallback to a tiny model). */
+  notice?: string;
+}
+
+export interface Backend {
+  id: string;
+  /** How many images one request may carry; a sample with more is combined or errored, never cut. */
+  maxImages: number;
+  describe(): Promise<ModelInfo>;
+  generate(request: Request, signal: AbortSignal): Promise<Generation>;
+  close?(): Promise<void>;
+}
+
+export type ErrorKind = 'backend' | 'timeout' | 'input';
+
+export interface SampleError {
+  kind: ErrorKind;
+  message: string;
+}
+
+interface SampleResultBase {
+  suite: SuiteId;
+  id: string;
+  timing?: GenerationTiming | null;
+  promptTokens?: number;
+  outputTokens?: number;
+  tokenSource?: Generation['tokenSource'];
+  /** Images sent with the request (after combining, if the backend took fewer than the sample had). */
+  images?: number;
+  attempts?: number;
+}
+
+export type SampleResult =
+  | (SampleResultBase & {
+      state: 'scored';
+      prediction: string;
+      extracted: Extracted;
+      score: number;
+      scores?: Record<string, number>;
+      fallback?: boolean;
+      reason?: string;
+    })
+  | (SampleResultBase & {
+      state: 'errored';
+      prediction: string | null;
+      extracted: null;
+      score: null;
+      error: SampleError;
+    });
+
+export interface DatasetSpec {
+  /** Hub repo id, e.g. `lmms-lab-encoder/ChartQA` or `MMMU/MMMU`. */
+  repo: string;
+  config: string;
+  split: string;
+  /** Globs (relative to the repo root) that select the config's split files, e.g. `Math/validation-*`. */
+  dataFiles: string[];
+}
+
+export interface SuiteOptions {
+  /** The org that hosts lmms-eval's copies (`lmms-lab-encoder` since 2026-07-30, formerly `lmms-lab`). */
+  lmmsOrg: string;
+  /** MMMU subjects to evaluate. */
+  subjects?: string[];
+  split?: string;
+}
+
+export interface Suite {
+  id: SuiteId;
+  title: string;
+  /** Bumped whenever the prompt, extraction or scoring changes. */
+  version: number;
+  datasets(options: SuiteOptions): DatasetSpec[];
+  /** Maps a dataset row to a Sample; throws with the row's problem when a required column is missing. */
+  toSample(row: Record<string, unknown>, dataset: DatasetSpec, index: number): Sample;
+  prompt(sample: Sample): Prompt;
+  generation: { maxTokens: number };
+  extract(text: string, sample: Sample): string;
+  scorer: Scorer;
+  primaryMetric: string;
+  scoreInput(sample: Sample, extracted: string): ScoreInput;
+}

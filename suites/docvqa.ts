@@ -1,0 +1,29 @@
+// DocVQA validation as lmms-eval's `docvqa_val` (lmms-eval tasks/docvqa, 75571cf), scored with the
+// RRC official ANLS on the stripped output (src/scorers/anls.ts).
+
+import { image, num, str, strList } from '../src/data/row-fields.ts';
+import { anlsScorer } from '../src/scorers/anls.ts';
+import type { Suite } from '../src/types.ts';
+import { imagesThenText, SHORT_ANSWER, stripOutput } from './prompts.ts';
+
+export const docvqa: Suite = {
+  id: 'docvqa',
+  title: 'DocVQA (validation)',
+  version: 1,
+  datasets: (o) => [
+    { repo: `${o.lmmsOrg}/DocVQA`, config: 'DocVQA', split: o.split ?? 'validation', dataFiles: [`DocVQA/${o.split ?? 'validation'}-*`] },
+  ],
+  toSample: (row) => ({
+    id: str(row, 'questionId'),
+    images: [image(row, 'image')],
+    question: str(row, 'question'),
+    references: strList(row, 'answers'),
+    meta: { docId: num(row, 'docId'), question_types: strList(row, 'question_types').join(',') },
+  }),
+  prompt: (s) => imagesThenText(s.images.length, `${s.question}${SHORT_ANSWER}`),
+  generation: { maxTokens: 32 },
+  extract: stripOutput,
+  scorer: anlsScorer,
+  primaryMetric: 'anls',
+  scoreInput: (s, extracted) => ({ id: s.id, prediction: extracted, references: s.references }),
+};

@@ -1,0 +1,24 @@
+// The suite registry: `--suite <id>` looks names up here.
+
+import { unknownName } from '../src/errors.ts';
+import type { Suite, SuiteId } from '../src/types.ts';
+import { chartqa } from './chartqa.ts';
+import { cocoCaptions } from './coco-captions.ts';
+import { docvqa } from './docvqa.ts';
+import { mmmu } from './mmmu.ts';
+import { vqav2 } from './vqav2.ts';
+
+export const suites: Readonly<Record<SuiteId, Suite>> = {
+  vqav2,
+  mmmu,
+  chartqa,
+  docvqa,
+  'coco-captions': cocoCaptions,
+};
+
+export const SUITE_IDS = Object.keys(suites) as SuiteId[];
+
+export function getSuite(id: string): Suite {
+  if (id in suites) return suites[id as SuiteId];
+  throw unknownName('suite', id, SUITE_IDS);
+}

@@ -1,0 +1,41 @@
+// VQAv2 validation as lmms-eval's `vqav2_val` (lmms-eval tasks/vqav2, 75571cf), scored with the
+// official GT-Vision-Lab vqaEval.py accuracy (src/scorers/vqa-accuracy.ts).
+
+import { image, num, str } from '../src/data/row-fields.ts';
+import { RowError } from '../src/data/row-fields.ts';
+import { vqaScorer } from '../src/scorers/vqa-accuracy.ts';
+import type { Suite } from '../src/types.ts';
+import { imagesThenText, SHORT_ANSWER, stripOutput } from './prompts.ts';
+
+function answersInIdOrder(v: unknown): string[] {
+  if (!Array.isArray(v)) throw new RowError(`column 'answers' should be a list of {answer, answer_id}, found ${typeof v}`);
+  const items = v.map((a: unknown, i) => {
+    const o = a as { answer?: unknown; answer_id?: unknown };
+    if (typeof o?.answer !== 'string') throw new RowError(`column 'answers' item ${i} has no string 'answer'`);
+    return { answer: o.answer, id: Number(o.answer_id ?? i) };
+  });
+  // The official evaluator's leave-one-out removes answers by answer_id; keep that order.
+  return items.sort((a, b) => a.id - b.id).map((a) => a.answer);
+}
+
+export const vqav2: Suite = {
+  id: 'vqav2',
+  title: 'VQAv2 (validation)',
+  version: 1,
+  datasets: (o) => [
+    { repo: `${o.lmmsOrg}/VQAv2`, config: 'default', split: o.split ?? 'validation', dataFiles: [`data/${o.split ?? 'validation'}-*`] },
+  ],
+  toSample: (row) => ({
+    id: str(row, 'question_id'),
+    images: [image(row, 'image')],
+    question: str(row, 'question'),
+    references: answersInIdOrder(row.answers),
+    meta: { question_type: str(row, 'question_type'), answer_type: str(row, 'answer_type'), image_id: num(row, 'image_id') },
+  }),
+  prompt: (s) => imagesThenText(s.images.length, `${s.question}${SHORT_ANSWER}`),
+  generation: { maxTokens: 16 },
+  extract: stripOutput,
+  scorer: vqaScorer,
+  primaryMetric: 'accuracy',
+  scoreInput: (s, extracted) => ({ id: s.id, prediction: extracted, references: s.references }),
+};

@@ -1,0 +1,74 @@
+import { appendFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { journalKey, openJournal, rewriteJournal } from '../../src/run/journal.ts';
+import type { SampleResult } from '../../src/types.ts';
+
+const scored = (id: string): SampleResult => ({ suite: 'vqav2', id, state: 'scored', prediction: 'yes', extracted: 'yes', score: 1 });
+const errored = (id: string): SampleResult => ({
+  suite: 'vqav2', id, state: 'errored', prediction: null, extracted: null, score: null, error: { kind: 'backend', message: 'boom' },
+});
+
+function tmpFile(): string {
+  return join(mkdtempSync(join(tmpdir(), 'journal-')), 'samples.jsonl');
+}
+
+describe('journal', () => {
+  it('appends one line per result and reads them back on reopen', () => {
+    const path = tmpFile();
+    const j = openJournal(path);
+    j.append(scored('a'));
+    j.append(errored('b'));
+    j.close();
+    const again = openJournal(path);
+    expect([...again.results.keys()]).toEqual([journalKey('vqav2', 'a'), journalKey('vqav2', 'b')]);
+    expect(again.repairedLines).toBe(0);
+    again.close();
+  });
+
+  it('drops a half-written last line (a killed run) and truncates the file to whole lines', () => {
+    const path = tmpFile();
+    writeFileSync(path, `${JSON.stringify(scored('a'))}\n{"suite":"vqav2","id":"b","sta`);
+    const j = openJournal(path);
+    expect(j.repairedLines).toBe(1);
+    expect([...j.results.keys()]).toEqual([journalKey('vqav2', 'a')]);
+    j.append(scored('b'));
+    j.close();
+    const lines = readFileSync(path, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as SampleResult);
+    expect(lines.map((l) => l.id)).toEqual(['a', 'b']);
+  });
+
+  it('lets a later line for the same sample win (a retried error)', () => {
+    const path = tmpFile();
+    appendFileSync(path, `${JSON.stringify(errored('a'))}\n${JSON.stringify(scored('a'))}\n`);
+    const j = openJournal(path);
+    expect(j.results.get(journalKey('vqav2', 'a'))?.state).toBe('scored');
+    j.close();
+  });
+
+  it('refuses a corrupt line in the middle, naming the line', () => {
+    const path = tmpFile();
+    writeFileSync(path, `${JSON.stringify(scored('a'))}\nnot json\n${JSON.stringify(scored('b'))}\n`);
+    expect(() => openJournal(path)).toThrow(/samples\.jsonl:2/);
+  });
+
+  it('keys results by suite and id, so suites may share ids', () => {
+    const path = tmpFile();
+    const j = openJournal(path);
+    j.append(scored('1'));
+    j.append({ ...scored('1'), suite: 'docvqa' });
+    expect(j.results.size).toBe(2);
+    j.close();
+  });
+
+  it('rewrites atomically in the order given', () => {
+    const path = tmpFile();
+    const j = openJournal(path);
+    j.append(scored('b'));
+    j.append(scored('a'));
+    j.close();
+    rewriteJournal(path, [scored('a'), scored('b')]);
+    expect(readFileSync(path, 'utf8').trim().split('\n').map((l) => (JSON.parse(l) as SampleResult).id)).toEqual(['a', 'b']);
+  });
+});
