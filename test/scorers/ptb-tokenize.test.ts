@@ -176,14 +176,14 @@ describe('the wrapper (one Java run for all captions)', () => {
     expect(ptbTokens('man1, plan2.').join(' ')).toBe('man1 , plan2 .');
   });
 
-  it('tokenizes 30,000 captions quickly', () => {
+  it('tokenizes 30,000 captions in one call, one line each (speed: npm run bench)', () => {
     const words = ['A', 'man', 'riding', 'a', 'wave', 'on', 'top', 'of', 'surfboard,', "dog's", 'ice-cream', '2', 'cat.'];
     const captions = Array.from({ length: 30_000 }, (_, i) =>
       Array.from({ length: 11 }, (_, j) => words[(i * 7 + j * 3) % words.length]).join(' '),
     );
-    const start = performance.now();
-    expect(ptbTokenizeCorpus(captions)).toHaveLength(30_000);
-    expect(performance.now() - start).toBeLessThan(5000);
+    const lines = ptbTokenizeCorpus(captions);
+    expect(lines).toHaveLength(30_000);
+    expect(lines[0]).toBe(ptbTokenizeCorpus([captions[0]])[0]);
   });
 });
 

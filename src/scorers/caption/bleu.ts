@@ -40,13 +40,13 @@ export function bleuStats(candidate: Cooked, references: readonly Cooked[], tabl
     // Each n-gram's largest count in any single reference, clipping the candidate's count.
     const maxRef = scratch(table, k);
     for (const ref of references) {
-      const ids = ref.ids[k];
-      for (let i = 0; i < ids.length; i++) maxRef[ids[i]] = Math.max(maxRef[ids[i]], ref.counts[k][i]);
+      for (let j = ref.start[k]; j < ref.start[k + 1]; j++) maxRef[ref.ids[j]] = Math.max(maxRef[ref.ids[j]], ref.counts[j]);
     }
     let matched = 0;
-    const ids = candidate.ids[k];
-    for (let i = 0; i < ids.length; i++) matched += Math.min(maxRef[ids[i]], candidate.counts[k][i]);
-    for (const ref of references) for (const id of ref.ids[k]) maxRef[id] = 0;
+    for (let j = candidate.start[k]; j < candidate.start[k + 1]; j++) {
+      matched += Math.min(maxRef[candidate.ids[j]], candidate.counts[j]);
+    }
+    for (const ref of references) for (let j = ref.start[k]; j < ref.start[k + 1]; j++) maxRef[ref.ids[j]] = 0;
     correct.push(matched);
   }
   return { testlen, reflen, guess, correct };

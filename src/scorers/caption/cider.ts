@@ -16,8 +16,8 @@ export interface CiderImage {
 
 /** TF-IDF values of one caption (parallel to `Cooked.ids`), their norms per n, and "length". */
 interface CaptionVector {
-  ids: number[][];
-  values: number[][];
+  cooked: Cooked;
+  values: Float64Array;
   norm: number[];
   /** The number of 2-grams (the code tests `len(ngram) - 1 == 1`), i.e. words − 1, or 0. */
   length: number;
@@ -25,23 +25,21 @@ interface CaptionVector {
 
 /** `counts2vec`; `weight[k][id]` is `ref_len − ln(max(1, df))` (full ln N for unseen n-grams). */
 function counts2vec(c: Cooked, weight: Float64Array[]): CaptionVector {
-  const values: number[][] = [];
+  const values = new Float64Array(c.ids.length);
   const norm: number[] = [];
   for (let k = 0; k < MAX_N; k++) {
     const w = weight[k];
-    const v: number[] = [];
     let sq = 0;
-    for (let i = 0; i < c.ids[k].length; i++) {
-      const x = c.counts[k][i] * w[c.ids[k][i]];
-      v.push(x);
+    for (let j = c.start[k]; j < c.start[k + 1]; j++) {
+      const x = c.counts[j] * w[c.ids[j]];
+      values[j] = x;
       sq += x * x;
     }
-    values.push(v);
     norm.push(Math.sqrt(sq));
   }
   let length = 0;
-  for (const tf of c.counts[1]) length += tf;
-  return { ids: c.ids, values, norm, length };
+  for (let j = c.start[1]; j < c.start[2]; j++) length += c.counts[j];
+  return { cooked: c, values, norm, length };
 }
 
 /** Adds `sim(hyp, ref)`: clipped cosine similarity per n with the Gaussian length penalty. */
@@ -49,17 +47,17 @@ function addSim(score: number[], hyp: CaptionVector, ref: CaptionVector, table: 
   const delta = hyp.length - ref.length;
   // np.e ** x in the reference (C pow), hence Math.pow rather than Math.exp.
   const penalty = Math.pow(Math.E, -(delta * delta) / (2 * SIGMA * SIGMA));
+  const h = hyp.cooked;
+  const r = ref.cooked;
   for (let k = 0; k < MAX_N; k++) {
     const refValue = scratch(table, k);
-    const refIds = ref.ids[k];
-    for (let i = 0; i < refIds.length; i++) refValue[refIds[i]] = ref.values[k][i];
+    for (let j = r.start[k]; j < r.start[k + 1]; j++) refValue[r.ids[j]] = ref.values[j];
     let val = 0;
-    const hypIds = hyp.ids[k];
-    for (let i = 0; i < hypIds.length; i++) {
-      const r = refValue[hypIds[i]];
-      val += Math.min(hyp.values[k][i], r) * r;
+    for (let j = h.start[k]; j < h.start[k + 1]; j++) {
+      const rv = refValue[h.ids[j]];
+      val += Math.min(hyp.values[j], rv) * rv;
     }
-    for (const id of refIds) refValue[id] = 0;
+    for (let j = r.start[k]; j < r.start[k + 1]; j++) refValue[r.ids[j]] = 0;
     if (hyp.norm[k] !== 0 && ref.norm[k] !== 0) val /= hyp.norm[k] * ref.norm[k];
     score[k] += val * penalty;
   }
@@ -79,7 +77,8 @@ export function ciderD(images: readonly CiderImage[], table: NgramTable): { scor
     const lastImage = new Int32Array(table.sizes[k]);
     images.forEach((image, index) => {
       for (const ref of image.references) {
-        for (const id of ref.ids[k]) {
+        for (let j = ref.start[k]; j < ref.start[k + 1]; j++) {
+          const id = ref.ids[j];
           if (lastImage[id] !== index + 1) {
             lastImage[id] = index + 1;
             df[id]++;

@@ -11,52 +11,53 @@ export const MAX_N = 4;
 
 /**
  * Open-addressing hash map from (prefix id, word id) to the id of the longer n-gram: the hot loop
- * of a COCO-sized run, where a Map keyed by numbers or strings allocates per lookup.
+ * of a COCO-sized run. A Map keyed by numbers or strings allocates per lookup; here each slot is
+ * three adjacent ints (prefix, word, id; id −1 when empty), so a probe touches one cache line.
  */
 interface PairMap {
-  prefix: Int32Array;
-  word: Int32Array;
-  /** −1 marks an empty slot. */
-  id: Int32Array;
+  slots: Int32Array;
   used: number;
 }
 
 function pairMap(capacity: number): PairMap {
-  return { prefix: new Int32Array(capacity), word: new Int32Array(capacity), id: new Int32Array(capacity).fill(-1), used: 0 };
+  return { slots: new Int32Array(capacity * 3).fill(-1), used: 0 };
 }
 
-function slotOf(m: PairMap, prefix: number, word: number): number {
-  const mask = m.id.length - 1;
+/** Index (into `slots`) of the slot holding (prefix, word), or of the empty slot where it goes. */
+function slotOf(slots: Int32Array, prefix: number, word: number): number {
+  const mask = slots.length / 3 - 1;
   let h = Math.imul(prefix, 0x9e3779b1) ^ Math.imul(word + 0x7f4a7c15, 0x85ebca6b);
   h ^= h >>> 15;
-  let slot = h & mask;
-  while (m.id[slot] !== -1 && (m.prefix[slot] !== prefix || m.word[slot] !== word)) slot = (slot + 1) & mask;
-  return slot;
+  let at = (h & mask) * 3;
+  while (slots[at + 2] !== -1 && (slots[at] !== prefix || slots[at + 1] !== word)) {
+    at += 3;
+    if (at === slots.length) at = 0;
+  }
+  return at;
 }
 
 /** The id of (prefix, word), given the next free id if new. */
 function pairId(table: NgramTable, k: number, prefix: number, word: number): number {
-  let m = table.extend[k];
-  let slot = slotOf(m, prefix, word);
-  if (m.id[slot] !== -1) return m.id[slot];
-  if (2 * (m.used + 1) > m.id.length) {
-    const bigger = pairMap(m.id.length * 2);
-    for (let s = 0; s < m.id.length; s++) {
-      if (m.id[s] === -1) continue;
-      const t = slotOf(bigger, m.prefix[s], m.word[s]);
-      bigger.prefix[t] = m.prefix[s];
-      bigger.word[t] = m.word[s];
-      bigger.id[t] = m.id[s];
+  const m = table.extend[k];
+  let at = slotOf(m.slots, prefix, word);
+  if (m.slots[at + 2] !== -1) return m.slots[at + 2];
+  if (2 * (m.used + 1) > m.slots.length / 3) {
+    const old = m.slots;
+    m.slots = new Int32Array(old.length * 2).fill(-1);
+    for (let s = 0; s < old.length; s += 3) {
+      if (old[s + 2] === -1) continue;
+      const t = slotOf(m.slots, old[s], old[s + 1]);
+      m.slots[t] = old[s];
+      m.slots[t + 1] = old[s + 1];
+      m.slots[t + 2] = old[s + 2];
     }
-    bigger.used = m.used;
-    table.extend[k] = m = bigger;
-    slot = slotOf(m, prefix, word);
+    at = slotOf(m.slots, prefix, word);
   }
-  m.prefix[slot] = prefix;
-  m.word[slot] = word;
-  m.id[slot] = table.sizes[k]++;
+  m.slots[at] = prefix;
+  m.slots[at + 1] = word;
+  m.slots[at + 2] = table.sizes[k]++;
   m.used++;
-  return m.id[slot];
+  return m.slots[at + 2];
 }
 
 /** The ids of one scoring run. */
@@ -75,15 +76,16 @@ export function createNgramTable(): NgramTable {
 }
 
 /**
- * One caption's n-grams per order (index k for (k+1)-grams): distinct ids in order of first
- * occurrence, which is the order Python's dict iterates `precook`'s counts in (CIDEr sums in that
- * order), with their counts.
+ * One caption's n-grams, all orders packed together: order k (the (k+1)-grams) occupies
+ * `ids[start[k]]` to `ids[start[k + 1] - 1]`, distinct ids in order of first occurrence (the order
+ * Python's dict iterates `precook`'s counts in; CIDEr sums in that order), `counts` alongside.
  */
 export interface Cooked {
   /** Number of words (`len(s.split())`). */
   length: number;
-  ids: number[][];
-  counts: number[][];
+  ids: Int32Array;
+  counts: Int32Array;
+  start: readonly number[];
 }
 
 /** `str.split()`, with a quick path for the usual single-space-separated tokens. */
@@ -105,40 +107,54 @@ export function scratch(table: NgramTable, k: number): Float64Array {
 
 export function cook(caption: string, table: NgramTable): Cooked {
   const words = splitWords(caption);
-  let prev: number[] = [];
-  for (const w of words) {
-    let id = table.words.get(w);
+  const n = words.length;
+  let positions = 0;
+  for (let k = 0; k < MAX_N; k++) positions += Math.max(0, n - k);
+  const ids = new Int32Array(positions);
+  const counts = new Int32Array(positions);
+  const start = [0];
+  // gram[i]: id of the current-order n-gram starting at word i (updated in place per order).
+  const gram = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    let id = table.words.get(words[i]);
     if (id === undefined) {
       id = table.sizes[0]++;
-      table.words.set(w, id);
+      table.words.set(words[i], id);
     }
-    prev.push(id);
+    gram[i] = id;
   }
-  const wordIds = prev;
-  const ids: number[][] = [];
-  const counts: number[][] = [];
+  const wordIds = gram.slice();
+  let end = 0;
   for (let k = 0; k < MAX_N; k++) {
-    const cur: number[] = [];
-    if (k === 0) cur.push(...wordIds);
-    else {
-      for (let i = 0; i + k < wordIds.length; i++) cur.push(pairId(table, k, prev[i], wordIds[i + k]));
+    const count = Math.max(0, n - k);
+    if (k > 0) for (let i = 0; i < count; i++) gram[i] = pairId(table, k, gram[i], wordIds[i + k]);
+    // Count, keeping first-occurrence order. Short captions search the few ids seen so far (in
+    // cache); long ones use slot[id] = 1 + position in `ids`.
+    const first = end;
+    if (count <= 48) {
+      for (let i = 0; i < count; i++) {
+        const id = gram[i];
+        let j = first;
+        while (j < end && ids[j] !== id) j++;
+        if (j === end) {
+          ids[end] = id;
+          counts[end++] = 1;
+        } else counts[j]++;
+      }
+    } else {
+      const slot = scratch(table, k);
+      for (let i = 0; i < count; i++) {
+        const id = gram[i];
+        const at = slot[id];
+        if (at === 0) {
+          ids[end] = id;
+          counts[end] = 1;
+          slot[id] = ++end;
+        } else counts[at - 1]++;
+      }
+      for (let j = first; j < end; j++) slot[ids[j]] = 0;
     }
-    // Count, keeping first-occurrence order; slot[id] = 1 + index in `distinct`.
-    const slot = scratch(table, k);
-    const distinct: number[] = [];
-    const c: number[] = [];
-    for (const id of cur) {
-      const s = slot[id];
-      if (s === 0) {
-        distinct.push(id);
-        c.push(1);
-        slot[id] = distinct.length;
-      } else c[s - 1]++;
-    }
-    for (const id of distinct) slot[id] = 0;
-    ids.push(distinct);
-    counts.push(c);
-    prev = cur;
+    start.push(end);
   }
-  return { length: words.length, ids, counts };
+  return { length: n, ids, counts, start };
 }

@@ -61,7 +61,7 @@ export function caseless(source: string): string {
 }
 
 // ---- Macros (names follow PTBLexer.flex) ----
-/** Placeholder for the combining marks the lexer counts as letters; see `letterClass`. */
+/** `{MARKS}`: the combining marks the lexer counts as letters, filled in by `letterMarks`. */
 const LETTER = '[\\p{L}\\u00AD{MARKS}]';
 const ALNUM = String.raw`[\p{L}\p{Nd}]`;
 const DIGIT = String.raw`\p{Nd}`;
@@ -90,6 +90,8 @@ const ABBREV2_WORDS = String.raw`${ABTITLE}|vs|[v]|Alex|Wm|Jos|Cie|a\.k\.a|cf|TR
 const ABBREV2 = `(?:${ABBREV2_WORDS})\\.`;
 const ABBREV3_WORDS = 'ca|figs?|prop|nos?|sect?s?|arts?|paras?|bldg|pp|op|approx|[P][t]|rs';
 const ABBREV3 = `(?:${ABBREV3_WORDS})\\.`;
+/** Every word an abbreviation rule keeps together with its period (for the fast path). */
+export const ABBREVIATION_WORDS = `${ABBREV1_WORDS}|${ABBREV2_WORDS}|${ABBREV3_WORDS}`;
 /** Words after which an acronym's period also ends the sentence (first letter case-sensitive). */
 const SENTENCE_STARTS =
   String.raw`[A]bout|[A]ccording|[A]dditionally|[A]fter|[A]n|[A]|[A]s|[A]t|[B]ut|[D]id|[D]uring|[E]arlier|[H]e|[H]er|[H]ere|[H]ow|[H]owever|[I]f|[I]n|[I]t|[L]ast|[M]any|[M]ore|[M]r\.|[M]s\.|[N]ow|[O]nce|[O]ne|[O]ther|[O]ur|[S]he|[S]ince|[S]o|[S]ome|[S]uch|[T]hat|[T]he|[T]heir|[T]hen|[T]here|[T]hese|[T]hey|[T]his|[W]e|[W]hen|[W]hile|[W]hat|[W]ho|[W]hy|[Y]et|[Y]ou`;
@@ -118,7 +120,7 @@ function removeSoftHyphens(t: string): string {
 
 /** PTBLexer latexQuotes: ASCII quotes by guessed side, curly and CP1252 ones by their own side. */
 export function latexQuotes(t: string, probablyLeft: boolean): string {
-  let s = probablyLeft ? t.replace(/'/g, '`').replace(/"|&quot;/gi, '``') : t.replace(/"|&quot;/gi, "''");
+  let s = probablyLeft ? t.replace(/'/g, '`').replace(/"|&quot;/g, '``') : t.replace(/"|&quot;/g, "''");
   s = s.replace(/[\u0091\u2018\u201B\u2039]/g, '`').replace(/[\u0092\u2019\u203A]/g, "'");
   return s.replace(/[\u0093\u201C\u00AB]/g, '``').replace(/[\u0094\u201D\u00BB]/g, "''");
 }
@@ -287,52 +289,4 @@ export function ptbRules(): PtbRule[] {
     act,
   }));
   return compiled;
-}
-
-// ---- Fast path ----
-// Most caption text is plain words; running every rule on each is slow (COCO val has 30k captions).
-// These shortcuts return exactly what the rules would, and defer to them whenever another rule
-// could match something longer.
-
-let abbreviationWord: RegExp | null = null;
-const ASSIMILATION = /^(?:cannot|gonna|gotta|lemme|gimme|wanna)$/i;
-
-/** Space, tab, "\n" or the end of the text (charCodeAt gives NaN there). */
-function isBreak(code: number): boolean {
-  return code === 32 || code === 10 || code === 9 || Number.isNaN(code);
-}
-
-function isAsciiLetter(code: number): boolean {
-  return (code >= 65 && code <= 90) || (code >= 97 && code <= 122);
-}
-
-/**
- * The token at `i` when it is one of the common trivial cases, with where it ends; null to run the
- * rules. Covers a run of ASCII letters followed by a break, or by "," or "." and a break (unless
- * the word is an assimilation like "gonna" or an abbreviation like "etc"), and a lone "." or ",".
- * No other rule can match longer there: the longer ones need an apostrophe, digit, hyphen, "@",
- * "$", "/", "&", "+", a letter after the period, or an abbreviation list word.
- */
-export function fastToken(src: string, i: number): { token: string; end: number } | null {
-  const code = src.charCodeAt(i);
-  if (code === 44 || code === 46) {
-    const next = src.charCodeAt(i + 1);
-    // ". . ." (spaced ellipsis) and ",5" / ".5" (numbers) need the rules.
-    if (isBreak(next) && (code === 44 || next !== 32 || src.charCodeAt(i + 2) !== 46)) {
-      return { token: src[i], end: i + 1 };
-    }
-    return null;
-  }
-  if (!isAsciiLetter(code)) return null;
-  let j = i + 1;
-  while (j < src.length && isAsciiLetter(src.charCodeAt(j))) j++;
-  const next = src.charCodeAt(j);
-  if (!isBreak(next) && !((next === 44 || next === 46) && isBreak(src.charCodeAt(j + 1)))) return null;
-  const word = src.slice(i, j);
-  if (ASSIMILATION.test(word)) return null;
-  if (next === 46) {
-    abbreviationWord ??= new RegExp(caseless(`^(?:${ABBREV1_WORDS}|${ABBREV2_WORDS}|${ABBREV3_WORDS})$`), 'u');
-    if (abbreviationWord.test(word)) return null;
-  }
-  return { token: word, end: j };
 }

@@ -7,7 +7,8 @@
 // Spec: ../shared/spec/scoring.md §5.1. The lexer itself is reimplemented in ./ptb-rules.ts.
 
 import { isPyWhitespace } from '../python.ts';
-import { fastToken, PTB_NEWLINE, ptbRules, type PtbRule } from './ptb-rules.ts';
+import { fastToken } from './ptb-fast-token.ts';
+import { PTB_NEWLINE, ptbRules, type PtbRule } from './ptb-rules.ts';
 
 /** Tokens the wrapper removes (exact match, after lower-casing, so `-lrb-` and friends stay). */
 export const PTB_PUNCTUATIONS: readonly string[] = [

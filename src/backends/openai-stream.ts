@@ -1,0 +1,93 @@
+// Reads an OpenAI chat-completions SSE stream into text, usage and arrival times, using vLLM's
+// current definitions (spec/serving-metrics.md §1.1, `vllm/benchmarks/lib/endpoint_request_func.py`):
+// - a "choice event" is any chunk whose `choices` array is non-empty; the role-only first delta
+//   (`{"role":"assistant","content":""}`) counts, so TTFT is the arrival of the first choice event;
+// - every choice event's arrival goes into `chunkMs` (ITL = gaps between them, one per chunk);
+// - the end is the last choice event: the trailing usage-only chunk and `[DONE]` are excluded;
+// - usage is read from any chunk that has it (the final usage-only chunk with `include_usage`, or
+//   every chunk with vLLM's `continuous_usage_stats`); the last one wins.
+// A chunk carrying an `error` object ends the read with a BackendError; 5xx/429 codes are retryable.
+
+import { BackendError } from './backend-error.ts';
+import { readSse } from './sse.ts';
+
+export interface ChatStreamResult {
+  text: string;
+  firstTokenMs?: number;
+  chunkMs: number[];
+  endMs?: number;
+  /** Choice events whose delta carried non-empty content (the token estimate without usage). */
+  contentChunks: number;
+  promptTokens?: number;
+  completionTokens?: number;
+  /** Whether `data: [DONE]` arrived; a stream cut short ends without it. */
+  done: boolean;
+}
+
+export interface ReadChatStreamOptions {
+  now: () => number;
+  signal?: AbortSignal;
+}
+
+type Json = Record<string, unknown>;
+
+function isObject(v: unknown): v is Json {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function count(v: unknown): number | undefined {
+  return typeof v === 'number' && Number.isFinite(v) && v >= 0 ? v : undefined;
+}
+
+export async function readChatStream(
+  body: ReadableStream<Uint8Array>,
+  options: ReadChatStreamOptions,
+): Promise<ChatStreamResult> {
+  const result: ChatStreamResult = { text: '', chunkMs: [], contentChunks: 0, done: false };
+  for await (const event of readSse(body, options)) {
+    if (event.data.trim() === '[DONE]') {
+      result.done = true;
+      break;
+    }
+    let chunk: unknown;
+    try {
+      chunk = JSON.parse(event.data);
+    } catch {
+      throw new BackendError(`Malformed stream chunk (not JSON): ${event.data.slice(0, 200)}`);
+    }
+    if (!isObject(chunk)) continue;
+    const error = isObject(chunk.error) ? chunk.error : chunk.object === 'error' ? chunk : undefined;
+    if (error) throw streamError(error);
+
+    const choices = chunk.choices;
+    if (Array.isArray(choices) && choices.length > 0) {
+      result.firstTokenMs ??= event.arrivalMs;
+      result.chunkMs.push(event.arrivalMs);
+      result.endMs = event.arrivalMs;
+      const first: unknown = choices[0];
+      const delta = isObject(first) ? first.delta : undefined;
+      const content = isObject(delta) ? delta.content : undefined;
+      if (typeof content === 'string' && content !== '') {
+        result.text += content;
+        result.contentChunks++;
+      }
+    }
+    if (isObject(chunk.usage)) {
+      const prompt = count(chunk.usage.prompt_tokens);
+      const completion = count(chunk.usage.completion_tokens);
+      if (prompt !== undefined) result.promptTokens = prompt;
+      if (completion !== undefined) result.completionTokens = completion;
+    }
+  }
+  return result;
+}
+
+function streamError(error: Json): BackendError {
+  const message = typeof error.message === 'string' ? error.message : JSON.stringify(error).slice(0, 500);
+  const code = typeof error.code === 'number' ? error.code : undefined;
+  const retryable = code !== undefined && (code === 429 || code >= 500);
+  return new BackendError(`Server reported an error mid-stream: ${message}`, {
+    retryable,
+    ...(code !== undefined ? { status: code } : {}),
+  });
+}

@@ -1,0 +1,216 @@
+// Backend for any OpenAI-compatible chat server (vLLM, SGLang, TGI, llama.cpp, OpenAI itself),
+// measuring each request the way `vllm bench serve` does (spec/serving-metrics.md §0, §1.1, §1.6):
+// - the payload is vLLM's `openai-chat` one: model, messages, max_completion_tokens, stream: true,
+//   stream_options.include_usage, plus temperature (we always send it: greedy by default) and
+//   `extraBody` merged last, as `--extra-body` is;
+// - startMs is the injected monotonic clock just before the POST; first token, chunk and end times
+//   are SSE arrival times of choice events (see openai-stream.ts for the exact definitions);
+// - token counts come from the server's usage chunk (tokenSource 'server'). Without usage, the output
+//   count is estimated as the number of content-carrying chunks (tokenSource 'estimate'): exact for
+//   servers that stream one token per chunk, an undercount when they coalesce tokens. We have no
+//   tokenizer here to re-tokenise as vLLM's client does.
+// Servers that predate `max_completion_tokens` reject it with a 400; we then retry once with
+// `max_tokens` and keep using that. The API key goes only into the Authorization header.
+
+import { UserError } from '../errors.ts';
+import type { Backend, ContentPart, Generation, Message, ModelInfo, Request } from '../types.ts';
+import { BackendError, redact } from './backend-error.ts';
+import { displayUrl, errorFromNetwork, errorFromResponse, serverMessage } from './http-errors.ts';
+import { imageDataUrl } from './openai-image.ts';
+import { readChatStream } from './openai-stream.ts';
+
+export interface OpenAiBackendOptions {
+  /** The API root, e.g. `http://localhost:8000/v1`. */
+  baseUrl: string;
+  /** Served model name; when absent, the first id listed by GET {baseUrl}/models. */
+  model?: string;
+  apiKey?: string;
+  /** Extra payload fields (`ignore_eos`, `min_tokens`, `top_k` …), merged over the defaults. */
+  extraBody?: Record<string, unknown>;
+  fetch?: typeof globalThis.fetch;
+  /** Monotonic clock in ms; performance.now() by default. */
+  now?: () => number;
+  /** Images larger than this are re-encoded (see openai-image.ts). */
+  maxImageBytes?: number;
+  /** Images one request may carry; 16 by default (check the server's --limit-mm-per-prompt). */
+  maxImages?: number;
+  /** Time limit for GET /models in describe(); 10 s by default. */
+  describeTimeoutMs?: number;
+}
+
+type TokenParam = 'max_completion_tokens' | 'max_tokens';
+
+type OpenAiPart = { type: 'text'; text: string } | { type: 'image_url'; image_url: { url: string } };
+
+export function createOpenAiBackend(options: OpenAiBackendOptions): Backend {
+  const base = options.baseUrl.replace(/\/+$/, '');
+  const fetchFn = options.fetch ?? globalThis.fetch;
+  const now = options.now ?? (() => performance.now());
+  const apiKey = options.apiKey || undefined;
+  const maxImages = options.maxImages ?? 16;
+  const chatUrl = `${base}/chat/completions`;
+  let tokenParam: TokenParam = 'max_completion_tokens';
+  let model: Promise<string> | undefined = options.model ? Promise.resolve(options.model) : undefined;
+
+  function headers(jsonBody: boolean, accept: string): Record<string, string> {
+    const h: Record<string, string> = { accept };
+    if (jsonBody) h['content-type'] = 'application/json';
+    if (apiKey) h.authorization = `Bearer ${apiKey}`;
+    return h;
+  }
+
+  function resolveModel(): Promise<string> {
+    model ??= firstModel(`${base}/models`).catch((e: unknown) => {
+      model = undefined; // let a later call try again
+      throw e;
+    });
+    return model;
+  }
+
+  async function firstModel(url: string): Promise<string> {
+    const signal = AbortSignal.timeout(options.describeTimeoutMs ?? 10_000);
+    const where = displayUrl(url);
+    let res: Response;
+    let text: string;
+    try {
+      res = await fetchFn(url, { headers: headers(false, 'application/json'), signal });
+      text = await res.text();
+    } catch (e) {
+      const why = errorFromNetwork(e, url, apiKey, 'request').message;
+      throw new UserError(redact(`Cannot reach the server at ${where} to list its models (${why}). Is it running, and does --base-url end in /v1? Or pass --model.`, apiKey), 1);
+    }
+    if (!res.ok) {
+      throw new UserError(errorFromResponse({ status: res.status, statusText: res.statusText, bodyText: text, retryAfter: null, url, apiKey }).message, 1);
+    }
+    let id: unknown;
+    try {
+      const body = JSON.parse(text) as { data?: Array<{ id?: unknown }> };
+      id = body.data?.[0]?.id;
+    } catch {
+      // handled below
+    }
+    if (typeof id !== 'string' || id === '') {
+      throw new UserError(redact(`${where} listed no models (${serverMessage(text) || 'empty body'}). Pass --model.`, apiKey), 1);
+    }
+    return id;
+  }
+
+  async function toPayloadMessages(messages: Message[]): Promise<Array<{ role: Message['role']; content: OpenAiPart[] }>> {
+    const images = messages.reduce((n, m) => n + m.content.filter((p) => p.type === 'image').length, 0);
+    if (images > maxImages) {
+      throw new BackendError(`The request has ${images} images; this backend is configured for at most ${maxImages}.`, { kind: 'input' });
+    }
+    const part = async (p: ContentPart): Promise<OpenAiPart> =>
+      p.type === 'text'
+        ? { type: 'text', text: p.text }
+        : { type: 'image_url', image_url: { url: await imageDataUrl(p.image, { maxBytes: options.maxImageBytes }) } };
+    return Promise.all(messages.map(async (m) => ({ role: m.role, content: await Promise.all(m.content.map(part)) })));
+  }
+
+  function payload(request: Request, modelId: string, messages: unknown, param: TokenParam): string {
+    const extra = options.extraBody ?? {};
+    const extraStreamOptions = typeof extra.stream_options === 'object' && extra.stream_options !== null ? extra.stream_options : {};
+    return JSON.stringify({
+      model: modelId,
+      [param]: request.maxTokens,
+      temperature: request.temperature,
+      ...extra,
+      messages,
+      stream: true,
+      stream_options: { include_usage: true, ...extraStreamOptions },
+    });
+  }
+
+  async function generate(request: Request, signal: AbortSignal): Promise<Generation> {
+    if (request.rawPrompt !== undefined) {
+      throw new BackendError(
+        'Raw prompts need a backend with a chat-template bypass; the OpenAI chat backend always applies the server\'s chat template.',
+        { kind: 'input' },
+      );
+    }
+    let modelId: string;
+    try {
+      modelId = await resolveModel();
+    } catch (e) {
+      throw new BackendError(e instanceof Error ? e.message : String(e), { retryable: true });
+    }
+    const messages = await toPayloadMessages(request.messages);
+
+    for (let attempt = 0; ; attempt++) {
+      const param = tokenParam;
+      const body = payload(request, modelId, messages, param);
+      signal.throwIfAborted();
+      const startMs = now();
+      let res: Response;
+      try {
+        res = await fetchFn(chatUrl, { method: 'POST', headers: headers(true, 'text/event-stream'), body, signal });
+      } catch (e) {
+        throw aborted(signal) ?? errorFromNetwork(e, chatUrl, apiKey, 'request');
+      }
+      if (!res.ok) {
+        let bodyText = '';
+        try {
+          bodyText = await res.text();
+        } catch (e) {
+          throw aborted(signal) ?? errorFromNetwork(e, chatUrl, apiKey, 'stream');
+        }
+        if (res.status === 400 && param === 'max_completion_tokens' && attempt === 0 && rejectsTokenParam(bodyText)) {
+          tokenParam = 'max_tokens';
+          continue;
+        }
+        if (attempt > 0 && res.status === 400 && rejectsTokenParam(bodyText)) tokenParam = 'max_completion_tokens';
+        throw errorFromResponse({ status: res.status, statusText: res.statusText, bodyText, retryAfter: res.headers.get('retry-after'), url: chatUrl, apiKey });
+      }
+      if (!res.body) throw new BackendError(`HTTP ${res.status} from ${displayUrl(chatUrl)} had no body.`, { retryable: true });
+      return finish(res.body, startMs, signal);
+    }
+  }
+
+  async function finish(body: ReadableStream<Uint8Array>, startMs: number, signal: AbortSignal): Promise<Generation> {
+    let s;
+    try {
+      s = await readChatStream(body, { now, signal });
+    } catch (e) {
+      throw aborted(signal) ?? scrub(errorFromNetwork(e, chatUrl, apiKey, 'stream'));
+    }
+    if (s.endMs === undefined) {
+      // Cut short before any output is a dropped connection; a finished stream with no output is not.
+      throw new BackendError(
+        s.done
+          ? `${displayUrl(chatUrl)} finished the stream without any choices.`
+          : `The stream from ${displayUrl(chatUrl)} ended before any output.`,
+        { retryable: !s.done },
+      );
+    }
+    const server = s.completionTokens !== undefined;
+    return {
+      text: s.text,
+      ...(s.promptTokens !== undefined ? { promptTokens: s.promptTokens } : {}),
+      outputTokens: server ? (s.completionTokens as number) : s.contentChunks,
+      tokenSource: server ? 'server' : 'estimate',
+      timing: { startMs, firstTokenMs: s.firstTokenMs, chunkMs: s.chunkMs, endMs: s.endMs },
+    };
+  }
+
+  function scrub(e: BackendError): BackendError {
+    if (!apiKey || !e.message.includes(apiKey)) return e;
+    return new BackendError(redact(e.message, apiKey), { kind: e.kind, retryable: e.retryable, status: e.status, retryAfterMs: e.retryAfterMs });
+  }
+
+  async function describe(): Promise<ModelInfo> {
+    return { id: await resolveModel(), backend: 'openai', dtype: null };
+  }
+
+  return { id: 'openai', maxImages, describe, generate };
+}
+
+/** A 400 that says the server does not know `max_completion_tokens` (older vLLM, TGI, llama.cpp). */
+function rejectsTokenParam(bodyText: string): boolean {
+  return /max_completion_tokens|unknown field|unrecognized (field|argument|parameter)|extra inputs are not permitted|extra_forbidden/i.test(bodyText);
+}
+
+/** The signal's reason when the caller aborted (the runner maps that to 'timeout' itself). */
+function aborted(signal: AbortSignal): Error | undefined {
+  if (!signal.aborted) return undefined;
+  return signal.reason instanceof Error ? signal.reason : new DOMException('The request was aborted.', 'AbortError');
+}

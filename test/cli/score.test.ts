@@ -1,0 +1,114 @@
+// `npm run score` as a user runs it: every metric through the CLI, JSON shape, errors and exit codes.
+
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runCli } from '../helpers/run-cli.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'score-'));
+function jsonl(name: string, rows: unknown[]): string {
+  const file = join(dir, name);
+  writeFileSync(file, rows.map((r) => JSON.stringify(r)).join('\n') + '\n');
+  return file;
+}
+
+const conformance = (f: string) => new URL(`../../../shared/conformance/${f}`, import.meta.url);
+
+describe('npm run score', () => {
+  it('vqa: reproduces the official accuracy of every conformance case in one run', async () => {
+    const cases = readFileSync(conformance('vqa.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const file = jsonl('vqa.jsonl', cases.map((c) => ({ id: c.id, prediction: c.pred, references: c.gts })));
+    const r = await runCli(['score', '--metric', 'vqa', '--input', file, '--json']);
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(out).toMatchObject({ metric: 'vqa', n: cases.length });
+    out.samples.forEach((s: { id: string; score: number }, i: number) => {
+      expect(s.id).toBe(cases[i].id);
+      expect(s.score).toBeCloseTo(cases[i].official.acc, 12);
+    });
+    const mean = cases.reduce((a: number, c: { official: { acc: number } }) => a + c.official.acc, 0) / cases.length;
+    expect(out.aggregate.accuracy).toBeCloseTo(mean, 12);
+  });
+
+  it('mmmu: official accuracy with the seeded fallback draws, the strict accuracy and the fallback count', async () => {
+    const file = jsonl('mmmu.jsonl', [
+      { id: 'a', prediction: 'B', references: ['B'], options: ['1', '2', '3', '4'], question_type: 'multiple-choice' },
+      { id: 'b', prediction: 'B)', references: ['A'], options: ['1', '2', '3', '4'], question_type: 'multiple-choice' },
+      { id: 'c', prediction: 'The answer is 24.', references: ['24'], options: [], question_type: 'open' },
+    ]);
+    const r = await runCli(['score', '--metric', 'mmmu', '--input', file, '--json']);
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.stdout);
+    // the first draw after random.seed(42) over four letters is A (scoring.md §2.5)
+    expect(out.samples[1]).toMatchObject({ id: 'b', fallback: true, extracted: 'A', score: 1 });
+    expect(out.aggregate).toEqual({ accuracy: 1, accuracy_strict: 2 / 3, fallbacks: 1 });
+  });
+
+  it('vqa-lmms always normalises; official vqa does not when the ten answers agree', async () => {
+    const file = jsonl('yes.jsonl', [{ id: '1', prediction: 'Yes.', references: Array(10).fill('yes') }]);
+    const lmms = await runCli(['score', '--metric', 'vqa-lmms', '--input', file, '--json']);
+    const official = await runCli(['score', '--metric', 'vqa', '--input', file, '--json']);
+    expect(JSON.parse(lmms.stdout).aggregate).toEqual({ accuracy: 1 });
+    expect(JSON.parse(official.stdout).aggregate).toEqual({ accuracy: 0 });
+  });
+
+  it('relaxed-accuracy and anls produce their aggregate keys', async () => {
+    const rows = [{ id: '1', prediction: ' 12.6 ', references: ['12'] }, { id: '2', prediction: 'paris', references: ['Paris'] }];
+    const file = jsonl('short.jsonl', rows);
+    const expected: Record<string, Record<string, number>> = {
+      'relaxed-accuracy': { relaxed_accuracy: 1 },
+      // ANLS scores the prediction as given: raw length 6 in the denominator, so 1 - 2/6 for ' 12.6 '
+      anls: { anls: (1 - 2 / 6 + 1) / 2 },
+    };
+    for (const [metric, aggregate] of Object.entries(expected)) {
+      const r = await runCli(['score', '--metric', metric, '--input', file, '--json']);
+      expect(r.code, r.stderr).toBe(0);
+      expect(JSON.parse(r.stdout).aggregate).toEqual(aggregate);
+    }
+  });
+
+  it('coco: corpus scores and per-image scores with the same keys', async () => {
+    const coco = JSON.parse(readFileSync(conformance('coco.json'), 'utf8'));
+    const subset = coco.subsets.first_10_images;
+    const file = jsonl('coco.jsonl', subset.images.map((im: { image_id: number; candidate: string; references: string[] }) => ({
+      id: String(im.image_id), prediction: im.candidate, references: im.references,
+    })));
+    const r = await runCli(['score', '--metric', 'coco', '--input', file, '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    const out = JSON.parse(r.stdout);
+    for (const k of ['Bleu_1', 'Bleu_2', 'Bleu_3', 'Bleu_4', 'ROUGE_L', 'CIDEr']) {
+      expect(out.aggregate[k]).toBeCloseTo(subset.corpus[k], 10);
+      expect(out.samples[0].scores[k]).toBeCloseTo(subset.per_image[0][k], 10);
+    }
+  });
+
+  it('prints a human table without --json', async () => {
+    const file = jsonl('table.jsonl', [{ id: '1', prediction: 'yes', references: Array(10).fill('yes') }]);
+    const r = await runCli(['score', '--metric', 'vqa', '--input', file]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/accuracy\s+100\.00/);
+  });
+
+  it('a malformed line names the line and the field, exit 2, no stack trace', async () => {
+    const file = join(dir, 'bad.jsonl');
+    writeFileSync(file, `${JSON.stringify({ id: '1', prediction: 'a', references: ['a'] })}\n${JSON.stringify({ id: '2', prediction: 5, references: ['a'] })}\n`);
+    const r = await runCli(['score', '--metric', 'anls', '--input', file]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/bad\.jsonl:2: field 'prediction'/);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('mmmu lines need options and question_type', async () => {
+    const file = jsonl('mmmu-bad.jsonl', [{ id: '1', prediction: 'A', references: ['A'] }]);
+    const r = await runCli(['score', '--metric', 'mmmu', '--input', file]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/:1: field 'options'/);
+  });
+
+  it('an unknown metric is a usage error', async () => {
+    const r = await runCli(['score', '--metric', 'bleu', '--input', 'x.jsonl']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/bleu/);
+  });
+});
