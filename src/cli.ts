@@ -76,6 +76,15 @@ function buildProgram(): Command {
     .option('--telemetry-interval <seconds>', 'GPU memory polling interval (default 1)', positiveNumber)
     .option('--gpus <indices>', 'GPUs to poll, e.g. 0,1 (default all)')
     .option('--telemetry-cmd <prefix>', "run the GPU tools through a prefix, e.g. 'ssh gpu-box'")
+    .option('--base-url <url>', 'openai backend: API root, e.g. http://127.0.0.1:8000/v1')
+    .option('--api-key-env <name>', 'openai backend: environment variable holding the API key (default OPENAI_API_KEY)')
+    .option('--extra-body <json>', 'openai backend: JSON merged into each request, e.g. \'{"ignore_eos": true}\'')
+    .option('--request-rate <rps>', 'Poisson request arrivals at this rate (default: all at once, capped by --concurrency)', positiveNumber)
+    .option('--warmup <n>', 'warm-up requests per suite, excluded from results', nonNegativeInt)
+    .option('--device <device>', 'onnx: execution provider (cpu, cuda …); transformers: torch device (cuda:0)')
+    .option('--threads <n>', 'onnx: intra-op threads', positiveInt)
+    .option('--max-images <n>', 'images one request may carry; more are tiled into one', nonNegativeInt)
+    .option('--revision <sha|branch>', 'dataset revision to pin (default main, resolved to a commit sha)')
     .action(async (opts: Record<string, unknown>, cmd: Command) => {
       const flags: Record<string, unknown> = {};
       for (const key of Object.keys(opts)) {
@@ -86,7 +95,7 @@ function buildProgram(): Command {
         flags: flags as RunConfig,
         ...(typeof opts.config === 'string' ? { configFile: opts.config } : {}),
         ...(typeof opts.resume === 'string' ? { resumeDir: opts.resume } : {}),
-        defaults: { backend: 'replay', data: 'sample' },
+        defaults: { backend: 'onnx', data: 'hub' },
       });
       await evalCommand(plan);
     });
@@ -153,6 +162,8 @@ async function evalCommand(plan: ReturnType<typeof buildPlan>): Promise<void> {
   let suiteStart = performance.now();
   let baseDone = 0;
   let lastPlain = 0;
+  let lastDownload = 0;
+  let lastPlainDone = -1;
   let firstProgress = true;
   const onEvent = (e: EvalEvent) => {
     switch (e.type) {
@@ -164,6 +175,25 @@ async function evalCommand(plan: ReturnType<typeof buildPlan>): Promise<void> {
       case 'notice':
         err(`\n*** ${e.message} ***\n`);
         break;
+      case 'info':
+        err(e.message);
+        break;
+      case 'model': {
+        const m = e.event;
+        if (m.kind === 'load') err(`loading ${m.model} from ${m.dir}`);
+        else if (m.kind === 'download') {
+          const now = performance.now();
+          const doneFile = m.totalBytes !== null && m.loadedBytes >= m.totalBytes;
+          if (now - lastDownload > (tty ? 200 : 5000) || doneFile) {
+            lastDownload = now;
+            const pct = m.totalBytes ? ` ${((100 * m.loadedBytes) / m.totalBytes).toFixed(0)}%` : '';
+            const line = `downloading ${m.model}/${m.file}: ${(m.loadedBytes / 2 ** 20).toFixed(1)} MiB${pct}`;
+            if (tty) process.stderr.write(`\r${line}\x1b[K${doneFile ? '\n' : ''}`);
+            else err(line);
+          }
+        }
+        break;
+      }
       case 'suite':
         err(`${e.suite}: ${e.total ?? '?'} samples from ${e.source} data`);
         suiteStart = performance.now();
@@ -177,7 +207,8 @@ async function evalCommand(plan: ReturnType<typeof buildPlan>): Promise<void> {
         const now = performance.now();
         const line = formatProgress(e.progress, e.progress.done - baseDone, (now - suiteStart) / 1000, { bar: tty });
         if (tty) process.stderr.write(`\r${line}\x1b[K`);
-        else if (now - lastPlain > 5000 || e.progress.done === e.progress.total) {
+        else if (now - lastPlain > 5000 || (e.progress.done === e.progress.total && lastPlainDone !== e.progress.done)) {
+          lastPlainDone = e.progress.done;
           err(line);
           lastPlain = now;
         }

@@ -93,6 +93,8 @@ export interface Backend {
   describe(): Promise<ModelInfo>;
   generate(request: Request, signal: AbortSignal): Promise<Generation>;
   close?(): Promise<void>;
+  /** A Prometheus endpoint of the serving engine (vLLM's /metrics), scraped around the run. */
+  metricsUrl?: string;
 }
 
 export type ErrorKind = 'backend' | 'timeout' | 'input';

@@ -3,20 +3,81 @@
 
 import { UserError, unknownName } from '../errors.ts';
 import type { Backend } from '../types.ts';
+import { createOnnxBackend, type OnnxProgress } from './onnx.ts';
+import { createOpenAiBackend } from './openai.ts';
+import { metricsUrl } from './server-metrics.ts';
 import { createReplayBackend, readPredictions } from './replay.ts';
 
 export interface BackendOptions {
   model?: string;
   dtype?: string;
   predictions?: string;
+  baseUrl?: string;
+  /** Name of the environment variable that holds the API key (never the key itself). */
+  apiKeyEnv?: string;
+  /** JSON object merged into each request body. */
+  extraBody?: string;
+  device?: string;
+  threads?: number;
+  maxImages?: number;
+}
+
+export interface BackendDeps {
+  env?: NodeJS.ProcessEnv;
+  onProgress?: (event: OnnxProgress) => void;
 }
 
 interface BackendEntry {
   description: string;
-  create(o: BackendOptions): Promise<Backend>;
+  create(o: BackendOptions, deps: BackendDeps): Promise<Backend>;
+}
+
+function parseExtraBody(text: string | undefined): Record<string, unknown> | undefined {
+  if (text === undefined) return undefined;
+  let v: unknown;
+  try {
+    v = JSON.parse(text);
+  } catch (e) {
+    throw new UserError(`--extra-body is not valid JSON: ${(e as Error).message}. Example: --extra-body '{"ignore_eos": true}'.`);
+  }
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new UserError('--extra-body must be a JSON object, e.g. \'{"top_k": 1}\'.');
+  return v as Record<string, unknown>;
 }
 
 export const backends: Readonly<Record<string, BackendEntry>> = {
+  onnx: {
+    description: 'In-process ONNX Runtime (transformers.js layout): --model <hub id|folder> --dtype fp32|fp16|q8|q4 --device cpu',
+    async create(o, deps) {
+      return createOnnxBackend({
+        ...(o.model ? { model: o.model } : {}),
+        ...(o.dtype ? { dtype: o.dtype } : {}),
+        ...(o.device ? { device: o.device } : {}),
+        ...(o.threads ? { threads: o.threads } : {}),
+        ...(o.maxImages ? { maxImages: o.maxImages } : {}),
+        ...(deps.env ? { env: deps.env } : {}),
+        ...(deps.onProgress ? { onProgress: deps.onProgress } : {}),
+      });
+    },
+  },
+  openai: {
+    description: 'OpenAI-compatible server (vLLM, SGLang, TGI): --base-url http://host:8000/v1 [--model name] [--api-key-env NAME]',
+    async create(o, deps) {
+      if (!o.baseUrl) throw new UserError('--backend openai needs --base-url (e.g. http://127.0.0.1:8000/v1).');
+      const env = deps.env ?? process.env;
+      const keyName = o.apiKeyEnv ?? 'OPENAI_API_KEY';
+      const apiKey = env[keyName];
+      if (o.apiKeyEnv && !apiKey) throw new UserError(`--api-key-env ${o.apiKeyEnv}: that environment variable is not set.`);
+      const extraBody = parseExtraBody(o.extraBody);
+      const backend = createOpenAiBackend({
+        baseUrl: o.baseUrl,
+        ...(o.model ? { model: o.model } : {}),
+        ...(apiKey ? { apiKey } : {}),
+        ...(extraBody ? { extraBody } : {}),
+        ...(o.maxImages ? { maxImages: o.maxImages } : {}),
+      });
+      return { ...backend, metricsUrl: metricsUrl(o.baseUrl) };
+    },
+  },
   replay: {
     description: 'Re-score saved predictions (--predictions <file>: JSONL {id, prediction} or a samples.jsonl)',
     async create(o) {
@@ -28,8 +89,8 @@ export const backends: Readonly<Record<string, BackendEntry>> = {
 
 export const BACKEND_IDS = Object.keys(backends);
 
-export async function createBackend(name: string, options: BackendOptions): Promise<Backend> {
+export async function createBackend(name: string, options: BackendOptions, deps: BackendDeps = {}): Promise<Backend> {
   const entry = backends[name];
   if (!entry) throw unknownName('backend', name, Object.keys(backends));
-  return entry.create(options);
+  return entry.create(options, deps);
 }

@@ -65,6 +65,16 @@ export const resultsSchema = z.object({
   harness: z.object({ version: z.string(), gitCommit: z.string().nullable() }),
   model: z.object({ id: z.string(), backend: z.string(), dtype: z.string().nullable() }),
   hardware: hardwareSchema,
+  /** What the serving engine's own /metrics said over the run (vLLM); null when it exposes none. */
+  server: z
+    .object({
+      generationTokensPerSec: z.number().nullable(),
+      kvCacheUsagePeak: z.number().nullable(),
+      preemptions: z.number().nullable(),
+      cacheConfig: z.record(z.string(), z.string()).nullable(),
+      scrapes: z.number().int(),
+    })
+    .nullable(),
   suites: z.array(suiteResultSchema),
   memory: z.object({
     peakRssMiB: z.number().nullable(),

@@ -6,7 +6,9 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { getSuite } from '../../suites/index.ts';
+import type { OnnxProgress } from '../backends/onnx.ts';
 import { createBackend } from '../backends/registry.ts';
+import { createServerMetricsWatcher } from '../backends/server-metrics.ts';
 import { readParquetInfo } from '../data/parquet-rows.ts';
 import { resolveLocalDataset, suiteOptions, type ResolvedDataset } from '../data/dataset.ts';
 import { UserError } from '../errors.ts';
@@ -25,7 +27,9 @@ export type EvalEvent =
   | { type: 'start'; runDir: string; model: ModelInfo; resumed: number; repairedLines: number }
   | { type: 'suite'; suite: string; total: number | null; source: string }
   | { type: 'progress'; progress: SuiteProgress }
-  | { type: 'notice'; message: string };
+  | { type: 'notice'; message: string }
+  | { type: 'info'; message: string }
+  | { type: 'model'; event: OnnxProgress };
 
 export interface EvalOutcome {
   runDir: string;
@@ -80,8 +84,19 @@ export interface EvalDeps {
 
 export async function runEval(plan: RunPlan, deps: EvalDeps): Promise<EvalOutcome> {
   const emit = deps.onEvent ?? (() => {});
-  const suitesToRun = plan.suites.map(getSuite); // unknown names fail before anything starts
-  const backend = deps.backend ?? (await createBackend(plan.backend, plan));
+  plan.suites.forEach(getSuite); // unknown names fail before anything starts
+  if (deps.backend) return evaluate(plan, deps, deps.backend); // a backend handed in belongs to the caller
+  const backend = await createBackend(plan.backend, plan, { ...(deps.env ? { env: deps.env } : {}), onProgress: (e) => emit({ type: 'model', event: e }) });
+  try {
+    return await evaluate(plan, deps, backend);
+  } finally {
+    await backend.close?.();
+  }
+}
+
+async function evaluate(plan: RunPlan, deps: EvalDeps, backend: Backend): Promise<EvalOutcome> {
+  const emit = deps.onEvent ?? (() => {});
+  const suitesToRun = plan.suites.map(getSuite);
   const model = await backend.describe();
   const runDir = plan.runDir;
   mkdirSync(runDir, { recursive: true });
@@ -98,7 +113,7 @@ export async function runEval(plan: RunPlan, deps: EvalDeps): Promise<EvalOutcom
     ...(telemetryCmd ? { telemetryCmd } : {}),
     ...(plan.hardwareLabel ? { label: plan.hardwareLabel } : {}),
   });
-  if (hardware.gpus.length === 0) emit({ type: 'notice', message: `No GPU recorded: ${hardware.notes.join('; ') || 'no GPU tool answered'}` });
+  if (hardware.gpus.length === 0) emit({ type: 'info', message: `no GPU recorded: ${hardware.notes.join('; ') || 'no GPU tool answered'}` });
   const sampler = startSampler({
     tool: hardware.tool,
     ...(plan.gpus ? { gpus: plan.gpus } : {}),
@@ -107,6 +122,10 @@ export async function runEval(plan: RunPlan, deps: EvalDeps): Promise<EvalOutcom
     ...(telemetryCmd ? { telemetryCmd } : {}),
   });
 
+  const serverWatcher = backend.metricsUrl ? createServerMetricsWatcher({ url: backend.metricsUrl }) : null;
+  await serverWatcher?.start();
+  let telemetryDone: ReturnType<typeof sampler.stop>;
+  let serverDone: Promise<Results['server']>;
   const suiteResults: SuiteResult[] = [];
   const finalResults = new Map<string, SampleResult[]>();
   let interrupted = false;
@@ -135,6 +154,8 @@ export async function runEval(plan: RunPlan, deps: EvalDeps): Promise<EvalOutcom
         ...(plan.limit !== undefined ? { limit: plan.limit } : {}),
         ...(plan.ids ? { ids: new Set(plan.ids) } : {}),
         retryErrors: plan.retryErrors,
+        ...(plan.requestRate ? { requestRate: plan.requestRate } : {}),
+        warmup: plan.warmup,
         total,
         signal: deps.signal,
         onProgress: (progress) => emit({ type: 'progress', progress }),
@@ -169,8 +190,11 @@ export async function runEval(plan: RunPlan, deps: EvalDeps): Promise<EvalOutcom
     }
   } finally {
     journal.close();
+    telemetryDone = sampler.stop();
+    serverDone = serverWatcher?.stop() ?? Promise.resolve(null);
   }
-  const telemetry = await sampler.stop();
+  const telemetry = await telemetryDone;
+  const server = await serverDone;
   if (!interrupted) {
     // samples.jsonl ends as the final record: each suite's samples once, in dataset order, with the
     // corpus-aware scores; results of suites not run this time are kept as they were.
@@ -187,6 +211,7 @@ export async function runEval(plan: RunPlan, deps: EvalDeps): Promise<EvalOutcom
     harness: harnessInfo(),
     model: { id: model.id, backend: model.backend, dtype: plan.dtype ?? model.dtype },
     hardware,
+    server,
     suites: suiteResults,
     memory: {
       peakRssMiB: telemetry.peakRssMiB,
@@ -199,6 +224,5 @@ export async function runEval(plan: RunPlan, deps: EvalDeps): Promise<EvalOutcom
   };
   resultsSchema.parse(results);
   writeReport(runDir, results);
-  await backend.close?.();
   return { runDir, results, interrupted };
 }

@@ -29,6 +29,16 @@ export const configSchema = z.strictObject({
   gpus: z.union([z.string(), z.array(z.number().int().min(0))]).optional(),
   telemetryCmd: z.string().optional(),
   retryErrors: z.boolean().optional(),
+  baseUrl: z.string().optional(),
+  apiKeyEnv: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'an environment variable name').optional(),
+  extraBody: z.string().optional(),
+  device: z.string().optional(),
+  threads: z.number().int().positive().optional(),
+  maxImages: z.number().int().min(0).optional(),
+  requestRate: z.number().positive().optional(),
+  warmup: z.number().int().min(0).optional(),
+  revision: z.string().optional(),
+  python: z.string().optional(),
 });
 
 export type RunConfig = z.infer<typeof configSchema>;
@@ -56,6 +66,21 @@ export interface RunPlan {
   /** Prefix for the GPU tools on a remote host, e.g. `ssh gpu-box` (split into arguments, no shell). */
   telemetryCmd?: string;
   retryErrors: boolean;
+  /** True when --data was not given: an unreachable Hub then falls back to the bundled sample, loudly. */
+  dataFallback: boolean;
+  baseUrl?: string;
+  apiKeyEnv?: string;
+  extraBody?: string;
+  device?: string;
+  threads?: number;
+  maxImages?: number;
+  /** Requests per second with Poisson arrivals (vLLM's --request-rate); all at once when absent. */
+  requestRate?: number;
+  /** Warm-up requests per suite, excluded from results and timings. */
+  warmup: number;
+  /** Dataset revision (commit sha or branch) to pin. */
+  revision?: string;
+  python?: string;
   runId: string;
   runDir: string;
   /** The effective configuration as saved in the run directory (no secrets). */
@@ -159,6 +184,17 @@ export function buildPlan(params: {
     ...(gpus ? { gpus } : {}),
     ...(c.telemetryCmd ? { telemetryCmd: c.telemetryCmd } : {}),
     retryErrors: c.retryErrors ?? false,
+    dataFallback: c.data === undefined,
+    ...(c.baseUrl ? { baseUrl: c.baseUrl } : {}),
+    ...(c.apiKeyEnv ? { apiKeyEnv: c.apiKeyEnv } : {}),
+    ...(c.extraBody ? { extraBody: c.extraBody } : {}),
+    ...(c.device ? { device: c.device } : {}),
+    ...(c.threads ? { threads: c.threads } : {}),
+    ...(c.maxImages !== undefined ? { maxImages: c.maxImages } : {}),
+    ...(c.requestRate ? { requestRate: c.requestRate } : {}),
+    warmup: c.warmup ?? 0,
+    ...(c.revision ? { revision: c.revision } : {}),
+    ...(c.python ? { python: c.python } : {}),
     runId,
     runDir,
     savedConfig,

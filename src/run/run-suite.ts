@@ -6,7 +6,8 @@ import pLimit from 'p-limit';
 import { hashSample, streamSamples, type ResolvedDataset } from '../data/dataset.ts';
 import type { Backend, Sample, SampleResult, Suite } from '../types.ts';
 import { journalKey, type Journal } from './journal.ts';
-import { RunAborted, runSample } from './run-sample.ts';
+import { abortableSleep, RunAborted, runSample } from './run-sample.ts';
+import { seededUniform } from './stats.ts';
 
 export interface SuiteProgress {
   suite: string;
@@ -31,6 +32,12 @@ export interface RunSuiteParams {
   total: number | null;
   signal: AbortSignal;
   onProgress?: (p: SuiteProgress) => void;
+  /** Poisson arrivals at this many requests per second (vLLM's --request-rate); unthrottled when absent. */
+  requestRate?: number;
+  /** Requests sent with the first sample before timing starts; their results are discarded. */
+  warmup?: number;
+  /** Seed of the arrival process, so a stated load is the same load on every run. */
+  seed?: number;
 }
 
 /** A sample without its image bytes: what finalisation needs to score it again. */
@@ -52,8 +59,11 @@ export async function runSuite(p: RunSuiteParams): Promise<RunSuiteOutcome> {
   const hash = createHash('sha256');
   const samples: SampleStub[] = [];
   const produced: SampleResult[] = [];
-  const started = performance.now();
+  let started = performance.now();
   let interrupted = false;
+  let warmedUp = !p.warmup;
+  const uniform = seededUniform(p.seed ?? 0);
+  let nextArrival = 0; // ms after `started`
   let done = 0;
   let errored = 0;
   const report = () => p.onProgress?.({ suite: p.suite.id, done, errored, total: p.total });
@@ -78,6 +88,27 @@ export async function runSuite(p: RunSuiteParams): Promise<RunSuiteOutcome> {
     if (p.signal.aborted) {
       interrupted = true;
       break;
+    }
+    if (!warmedUp) {
+      warmedUp = true;
+      for (let i = 0; i < (p.warmup ?? 0); i++) {
+        // warm-up requests prime caches and compile kernels; they are neither journaled nor timed
+        await runSample({ suite: p.suite, sample, backend: p.backend, timeoutMs: p.timeoutMs, maxRetries: 0, signal: p.signal }).catch(() => undefined);
+      }
+      started = performance.now();
+    }
+    if (p.requestRate) {
+      // exponential inter-arrival times: a Poisson process, as vLLM's benchmark client sends
+      nextArrival += (-Math.log(1 - uniform()) / p.requestRate) * 1000;
+      const wait = started + nextArrival - performance.now();
+      if (wait > 0) {
+        try {
+          await abortableSleep(wait, p.signal);
+        } catch {
+          interrupted = true;
+          break;
+        }
+      }
     }
     const task = limit(async () => {
       if (p.signal.aborted) return;
