@@ -1,14 +1,26 @@
-// `npm run bench`: every benchmark of the project, one table each. Numbers are for this machine
-// at this moment; compare ratios run side by side, never absolute times across machines.
+// `npm run bench [-- scorers|onnx|openai|parquet]`: the project's benchmarks, one table each.
+// Numbers hold for this machine at this moment; compare ratios measured side by side, never
+// absolute times across machines.
 
 import { cpus } from 'node:os';
+import { benchOnnx } from './onnx.bench.ts';
+import { benchOpenAiOverhead } from './openai-overhead.bench.ts';
 import { benchScorers } from './scorers.bench.ts';
 
 const only = process.argv.slice(2);
 const want = (name: string) => only.length === 0 || only.includes(name);
+const section = (title: string) => process.stdout.write(`\n## ${title}\n`);
 
-process.stdout.write(`node ${process.version}, ${cpus().length} x ${cpus()[0]?.model ?? 'cpu'}\n\n`);
+process.stdout.write(`node ${process.version}, ${cpus().length} x ${cpus()[0]?.model ?? 'cpu'}\n`);
 if (want('scorers')) {
-  process.stdout.write('## Scorers (tinybench, 5 iterations after 1 warm-up)\n');
+  section('Scorers: whole realistic splits (tinybench, 5 iterations after 1 warm-up)');
   console.table(await benchScorers());
+}
+if (want('openai')) {
+  section('openai backend: harness vs a minimal client, loopback server answering instantly, chartqa images');
+  console.table(await benchOpenAiOverhead());
+}
+if (want('onnx')) {
+  section('onnx backend: tiny random SmolVLM, tokens/s, peak RSS and per-sample overhead');
+  console.log(await benchOnnx());
 }

@@ -46,9 +46,12 @@ export async function readChatStream(
   const result: ChatStreamResult = { text: '', chunkMs: [], contentChunks: 0, done: false };
   for await (const event of readSse(body, options)) {
     if (event.data.trim() === '[DONE]') {
+      // Read on to the end of the body rather than cancelling it: a cancelled body costs the
+      // keep-alive connection (undici closes the socket), and servers end the stream right after.
       result.done = true;
-      break;
+      continue;
     }
+    if (result.done) continue;
     let chunk: unknown;
     try {
       chunk = JSON.parse(event.data);

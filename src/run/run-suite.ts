@@ -6,7 +6,7 @@ import pLimit from 'p-limit';
 import { hashSample, streamSamples, type ResolvedDataset } from '../data/dataset.ts';
 import type { Backend, Sample, SampleResult, Suite } from '../types.ts';
 import { journalKey, type Journal } from './journal.ts';
-import { abortableSleep, RunAborted, runSample } from './run-sample.ts';
+import { abortableSleep, RunAborted, runSample, type ImageCache } from './run-sample.ts';
 import { seededUniform } from './stats.ts';
 
 export interface SuiteProgress {
@@ -68,6 +68,7 @@ export async function runSuite(p: RunSuiteParams): Promise<RunSuiteOutcome> {
   let errored = 0;
   const report = () => p.onProgress?.({ suite: p.suite.id, done, errored, total: p.total });
   const inFlight = new Set<Promise<void>>();
+  const imageCache: ImageCache = new Map();
 
   for await (const { sample } of streamSamples({
     suite: p.suite,
@@ -120,6 +121,7 @@ export async function runSuite(p: RunSuiteParams): Promise<RunSuiteOutcome> {
           timeoutMs: p.timeoutMs,
           maxRetries: p.maxRetries,
           signal: p.signal,
+          imageCache,
         });
         p.journal.append(result);
         produced.push(result);
