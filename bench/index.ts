@@ -5,6 +5,7 @@
 import { cpus } from 'node:os';
 import { benchOnnx } from './onnx.bench.ts';
 import { benchOpenAiOverhead } from './openai-overhead.bench.ts';
+import { benchParquet } from './parquet.bench.ts';
 import { benchScorers } from './scorers.bench.ts';
 
 const only = process.argv.slice(2);
@@ -23,4 +24,8 @@ if (want('openai')) {
 if (want('onnx')) {
   section('onnx backend: tiny random SmolVLM, tokens/s, peak RSS and per-sample overhead');
   console.log(await benchOnnx());
+}
+if (want('parquet')) {
+  section('parquet streaming: rows/s, MB/s and peak RSS for two file sizes (RSS must not grow with size)');
+  console.log(await benchParquet());
 }

@@ -165,6 +165,16 @@ async function evalCommand(plan: ReturnType<typeof buildPlan>): Promise<void> {
   let lastDownload = 0;
   let lastPlainDone = -1;
   let firstProgress = true;
+  const download = (what: string, loaded: number, total: number | null) => {
+    const now = performance.now();
+    const doneFile = total !== null && loaded >= total;
+    if (now - lastDownload < (tty ? 200 : 5000) && !doneFile) return;
+    lastDownload = now;
+    const pct = total ? ` ${((100 * loaded) / total).toFixed(0)}%` : '';
+    const line = `downloading ${what}: ${(loaded / 2 ** 20).toFixed(1)} MiB${pct}`;
+    if (tty) process.stderr.write(`\r${line}\x1b[K${doneFile ? '\n' : ''}`);
+    else err(line);
+  };
   const onEvent = (e: EvalEvent) => {
     switch (e.type) {
       case 'start':
@@ -181,19 +191,12 @@ async function evalCommand(plan: ReturnType<typeof buildPlan>): Promise<void> {
       case 'model': {
         const m = e.event;
         if (m.kind === 'load') err(`loading ${m.model} from ${m.dir}`);
-        else if (m.kind === 'download') {
-          const now = performance.now();
-          const doneFile = m.totalBytes !== null && m.loadedBytes >= m.totalBytes;
-          if (now - lastDownload > (tty ? 200 : 5000) || doneFile) {
-            lastDownload = now;
-            const pct = m.totalBytes ? ` ${((100 * m.loadedBytes) / m.totalBytes).toFixed(0)}%` : '';
-            const line = `downloading ${m.model}/${m.file}: ${(m.loadedBytes / 2 ** 20).toFixed(1)} MiB${pct}`;
-            if (tty) process.stderr.write(`\r${line}\x1b[K${doneFile ? '\n' : ''}`);
-            else err(line);
-          }
-        }
+        else if (m.kind === 'download') download(`${m.model}/${m.file}`, m.loadedBytes, m.totalBytes);
         break;
       }
+      case 'data':
+        download(`${e.event.repo}/${e.event.file}`, e.event.bytes, e.event.total ?? null);
+        break;
       case 'suite':
         err(`${e.suite}: ${e.total ?? '?'} samples from ${e.source} data`);
         suiteStart = performance.now();

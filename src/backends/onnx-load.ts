@@ -7,7 +7,7 @@
 import { realpath } from 'node:fs/promises';
 import { join } from 'node:path';
 import { UserError } from '../errors.ts';
-import { exists, listSnapshot } from '../models/hub-cache.ts';
+import { exists, listSnapshot } from '../hub/cache.ts';
 import { dtypesIn, onnxFiles, REQUIRED_JSON, type OnnxDtype } from '../models/model-files.ts';
 
 export type Transformers = typeof import('@huggingface/transformers');

@@ -21,7 +21,7 @@ import { UserError } from '../errors.ts';
 import { resolveDefaultModel, TINY_MODEL_ID } from '../models/default-model.ts';
 import { isOnnxDtype, ONNX_DTYPES, type OnnxDtype } from '../models/model-files.ts';
 import { resolveModel, type ModelProgress } from '../models/resolve-model.ts';
-import type { Env } from '../models/hub-cache.ts';
+import type { Env } from '../hub/env.ts';
 import { BackendError } from './backend-error.ts';
 import { checkOnnxDevice } from './onnx-device.ts';
 import { loadOnnxModel, type LoadedOnnxModel } from './onnx-load.ts';

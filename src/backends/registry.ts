@@ -20,6 +20,8 @@ export interface BackendOptions {
   device?: string;
   threads?: number;
   maxImages?: number;
+  /** transformers: the Python interpreter that runs the worker. */
+  python?: string;
 }
 
 export interface BackendDeps {

@@ -7,7 +7,7 @@
 
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { parquetWriteBuffer } from 'hyparquet-writer';
+import { fileWriter, ParquetWriter, parquetWriteBuffer } from 'hyparquet-writer';
 import type { ColumnSource, SchemaElement } from 'hyparquet-writer';
 
 /** `datasets` Value dtypes the writer supports. */
@@ -96,6 +96,35 @@ export function parquetBytes(options: WriteParquetOptions): Uint8Array {
     createdBy: 'vlm-harness write-parquet (hyparquet-writer)',
   });
   return new Uint8Array(buffer);
+}
+
+/**
+ * Writes batches of rows to `file` one at a time, so a multi-GB file needs the memory of one batch:
+ * each batch becomes whole row groups, appended through hyparquet-writer's ParquetWriter.
+ */
+export async function writeParquetBatches(
+  file: string,
+  options: Omit<WriteParquetOptions, 'rows'> & { batches: Iterable<ReadonlyArray<Record<string, unknown>>> | AsyncIterable<ReadonlyArray<Record<string, unknown>>> },
+): Promise<{ rows: number }> {
+  const { features, rowGroupSize = 100, codec = 'SNAPPY', listElementName = 'element' } = options;
+  const names = Object.keys(features);
+  const schema: SchemaElement[] = [{ name: 'schema', num_children: names.length }];
+  for (const name of names) schema.push(...schemaFor(name, features[name], listElementName));
+  await mkdir(dirname(file), { recursive: true });
+  const kvMetadata =
+    options.huggingfaceMetadata === false ? [] : [{ key: 'huggingface', value: JSON.stringify({ info: { features } }) }];
+  const writer = new ParquetWriter({ writer: fileWriter(file), schema, codec, kvMetadata, createdBy: 'vlm-harness write-parquet (hyparquet-writer)' });
+  let rows = 0;
+  for await (const batch of options.batches) {
+    const columnData: ColumnSource[] = names.map((name) => ({
+      name,
+      data: batch.map((row, i) => prepare(features[name], row[name], `row ${rows + i}, column '${name}'`)),
+    }));
+    await writer.write({ columnData, rowGroupSize });
+    rows += batch.length;
+  }
+  await writer.finish();
+  return { rows };
 }
 
 /** Writes rows to `file` (creating its directory). */

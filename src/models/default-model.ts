@@ -7,7 +7,7 @@
 
 import { fileURLToPath } from 'node:url';
 import { TINY_MODEL_ID } from './tiny-smolvlm/tiny-config.ts';
-import type { Env } from './hub-cache.ts';
+import type { Env } from '../hub/env.ts';
 import type { OnnxDtype } from './model-files.ts';
 import { ModelUnavailableError, resolveModel, type ModelProgress } from './resolve-model.ts';
 

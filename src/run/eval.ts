@@ -11,12 +11,13 @@ import { createBackend } from '../backends/registry.ts';
 import { createServerMetricsWatcher } from '../backends/server-metrics.ts';
 import { readParquetInfo } from '../data/parquet-rows.ts';
 import { resolveLocalDataset, suiteOptions, type ResolvedDataset } from '../data/dataset.ts';
-import { UserError } from '../errors.ts';
+import { DatasetUnavailableError, resolveHubDataset, type DatasetProgress } from '../data/hub-dataset.ts';
+import { HubNotFoundError } from '../hub/errors.ts';
 import { RESULTS_SCHEMA_VERSION, resultsSchema, type Results, type SuiteResult } from '../report/schema.ts';
 import { probeHardware } from '../telemetry/probe.ts';
 import { startSampler } from '../telemetry/sampler.ts';
 import { writeReport } from '../report/write-report.ts';
-import type { Backend, ModelInfo, SampleResult } from '../types.ts';
+import type { Backend, DatasetSpec, ModelInfo, SampleResult } from '../types.ts';
 import { finalizeSuite } from './finalize.ts';
 import { openJournal, rewriteJournal } from './journal.ts';
 import { buildPerf } from './perf.ts';
@@ -29,6 +30,7 @@ export type EvalEvent =
   | { type: 'progress'; progress: SuiteProgress }
   | { type: 'notice'; message: string }
   | { type: 'info'; message: string }
+  | { type: 'data'; event: DatasetProgress }
   | { type: 'model'; event: OnnxProgress };
 
 export interface EvalOutcome {
@@ -55,15 +57,38 @@ function harnessInfo(): Results['harness'] {
   return { version: pkg.version, gitCommit };
 }
 
-async function resolveDatasets(plan: RunPlan, suiteId: string): Promise<ResolvedDataset[]> {
+/** lmms-eval moved its datasets from `lmms-lab` to `lmms-lab-encoder` (datasets.md §0); either may hold a copy. */
+const LMMS_ORGS = ['lmms-lab-encoder', 'lmms-lab'];
+
+async function resolveOnHub(spec: DatasetSpec, plan: RunPlan, emit: (e: EvalEvent) => void): Promise<ResolvedDataset> {
+  const opts = { ...(plan.revision ? { revision: plan.revision } : {}), onProgress: (p: DatasetProgress) => emit({ type: 'data', event: p }) };
+  try {
+    return await resolveHubDataset(spec, opts);
+  } catch (e) {
+    const [org, name] = spec.repo.split('/');
+    const other = LMMS_ORGS.find((o) => o !== org);
+    if (!(e instanceof HubNotFoundError && e.missing === 'repo' && LMMS_ORGS.includes(org) && other)) throw e;
+    emit({ type: 'info', message: `${spec.repo} not found; trying ${other}/${name}` });
+    return resolveHubDataset({ ...spec, repo: `${other}/${name}` }, opts);
+  }
+}
+
+async function resolveDatasets(plan: RunPlan, suiteId: string, emit: (e: EvalEvent) => void): Promise<ResolvedDataset[]> {
   const suite = getSuite(suiteId);
   const specs = suite.datasets(suiteOptions({ lmmsOrg: plan.lmmsOrg, ...(plan.subjects ? { subjects: plan.subjects } : {}), ...(plan.split ? { split: plan.split } : {}) }));
-  if (plan.data === 'hub') {
-    throw new UserError(
-      `--data hub: downloading ${specs.map((s) => s.repo).join(', ')} from the Hugging Face Hub is not available in this build yet. Use --data sample (the bundled sample) or --data <parquet file or folder>.`,
-    );
+  if (plan.data !== 'hub') return Promise.all(specs.map((spec) => resolveLocalDataset(suite, spec, plan.data)));
+  const datasets: ResolvedDataset[] = [];
+  try {
+    // one at a time: downloads share the link
+    for (const spec of specs) datasets.push(await resolveOnHub(spec, plan, emit));
+  } catch (e) {
+    // Only the embedded default (no --data given) falls back, and says so loudly; an explicit
+    // --data hub fails with the Hub's reason.
+    if (!(e instanceof DatasetUnavailableError) || !plan.dataFallback) throw e;
+    emit({ type: 'info', message: `${e.message} Falling back to the bundled sample.` });
+    return Promise.all(specs.map((spec) => resolveLocalDataset(suite, spec, 'sample')));
   }
-  return Promise.all(specs.map((spec) => resolveLocalDataset(suite, spec, plan.data)));
+  return datasets;
 }
 
 async function countRows(datasets: readonly ResolvedDataset[], plan: RunPlan): Promise<number | null> {
@@ -135,7 +160,7 @@ async function evaluate(plan: RunPlan, deps: EvalDeps, backend: Backend): Promis
         interrupted = true;
         break;
       }
-      const datasets = await resolveDatasets(plan, suite.id);
+      const datasets = await resolveDatasets(plan, suite.id, emit);
       const source = datasets[0].source;
       if (source === 'sample' && !notices.includes(SAMPLE_NOTICE)) {
         notices.push(SAMPLE_NOTICE);

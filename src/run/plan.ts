@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
+import type { BackendOptions } from '../backends/registry.ts';
 import { closest, UserError } from '../errors.ts';
 
 export const configSchema = z.strictObject({
@@ -43,18 +44,16 @@ export const configSchema = z.strictObject({
 
 export type RunConfig = z.infer<typeof configSchema>;
 
-export interface RunPlan {
+/** The plan carries the backend's options (model, dtype, base URL …) as the registry defines them. */
+export interface RunPlan extends BackendOptions {
   suites: string[];
   backend: string;
-  model?: string;
-  predictions?: string;
   data: string;
   limit?: number;
   ids?: string[];
   concurrency: number;
   requestTimeoutSec: number;
   maxRetries: number;
-  dtype?: string;
   subjects?: string[];
   split?: string;
   lmmsOrg: string;
@@ -68,19 +67,12 @@ export interface RunPlan {
   retryErrors: boolean;
   /** True when --data was not given: an unreachable Hub then falls back to the bundled sample, loudly. */
   dataFallback: boolean;
-  baseUrl?: string;
-  apiKeyEnv?: string;
-  extraBody?: string;
-  device?: string;
-  threads?: number;
-  maxImages?: number;
   /** Requests per second with Poisson arrivals (vLLM's --request-rate); all at once when absent. */
   requestRate?: number;
   /** Warm-up requests per suite, excluded from results and timings. */
   warmup: number;
   /** Dataset revision (commit sha or branch) to pin. */
   revision?: string;
-  python?: string;
   runId: string;
   runDir: string;
   /** The effective configuration as saved in the run directory (no secrets). */

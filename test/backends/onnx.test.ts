@@ -14,7 +14,7 @@ import { loadOnnxModel, type LoadedOnnxModel } from '../../src/backends/onnx-loa
 import { UserError } from '../../src/errors.ts';
 import { tinyModelDir } from '../../src/models/default-model.ts';
 import type { Backend, ImageInput, Request } from '../../src/types.ts';
-import { readFolder, startHubModelServer } from '../helpers/hub-model-server.ts';
+import { readFolder, startHubEmulator } from '../helpers/hub-emulator.ts';
 
 let backend: Backend;
 let png: ImageInput;
@@ -187,7 +187,7 @@ describe('onnx backend errors', () => {
   });
 
   it('loads a Hub model from the snapshot it downloads into the cache', async () => {
-    const server = await startHubModelServer([{ id: 'someone/tiny-vlm', files: await readFolder(tinyModelDir()) }]);
+    const server = await startHubEmulator({ repos: [{ type: 'model', id: 'someone/tiny-vlm', files: await readFolder(tinyModelDir()) }] });
     const cacheDir = await mkdtemp(join(tmpdir(), 'vlm-onnx-cache-'));
     temps.push(cacheDir);
     try {

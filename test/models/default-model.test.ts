@@ -4,9 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_MODEL_ID, resolveDefaultModel, TINY_MODEL_ID, tinyModelDir } from '../../src/models/default-model.ts';
-import { closedPort, readFolder, startHubModelServer, type HubModelServer } from '../helpers/hub-model-server.ts';
+import { closedPort, readFolder, startHubEmulator, type HubEmulator } from '../helpers/hub-emulator.ts';
 
-let server: HubModelServer;
+let server: HubEmulator;
 const temps: string[] = [];
 const tempDir = async () => {
   const d = await mkdtemp(join(tmpdir(), 'vlm-default-'));
@@ -20,7 +20,7 @@ beforeAll(async () => {
   const tiny = await readFolder(tinyModelDir());
   const files = new Map<string, Uint8Array>();
   for (const [path, bytes] of tiny) files.set(path.replace(/\.onnx$/, '_quantized.onnx'), bytes);
-  server = await startHubModelServer([{ id: DEFAULT_MODEL_ID, files }]);
+  server = await startHubEmulator({ repos: [{ type: 'model', id: DEFAULT_MODEL_ID, files }] });
 });
 
 afterAll(async () => {

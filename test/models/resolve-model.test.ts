@@ -4,10 +4,11 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { UserError } from '../../src/errors.ts';
-import { hubCacheDir, isOffline } from '../../src/models/hub-cache.ts';
+import { hubCacheDir } from '../../src/hub/cache.ts';
+import { isOffline } from '../../src/hub/env.ts';
 import { ModelUnavailableError, resolveModel, type ModelProgress } from '../../src/models/resolve-model.ts';
 import { tinyModelDir } from '../../src/models/default-model.ts';
-import { closedPort, FAKE_SHA, readFolder, startHubModelServer, type HubModelServer } from '../helpers/hub-model-server.ts';
+import { closedPort, FAKE_SHA, readFolder, startHubEmulator, type HubEmulator } from '../helpers/hub-emulator.ts';
 
 const ID = 'vlm-harness/tiny-random-smolvlm';
 const NEEDED = [
@@ -22,7 +23,7 @@ const NEEDED = [
   'generation_config.json',
 ];
 
-let server: HubModelServer;
+let server: HubEmulator;
 let files: Map<string, Uint8Array>;
 const temps: string[] = [];
 
@@ -43,7 +44,7 @@ beforeAll(async () => {
   files.set('onnx/decoder_model_merged_q4.onnx', new Uint8Array([1, 2, 3]));
   files.set('onnx/embed_tokens_fp16.onnx', new Uint8Array([4, 5, 6]));
   files.set('README.md', new TextEncoder().encode('# tiny\n'));
-  server = await startHubModelServer([{ id: ID, files }]);
+  server = await startHubEmulator({ repos: [{ type: 'model', id: ID, files }] });
 });
 
 afterAll(async () => {
@@ -162,7 +163,7 @@ describe('resolveModel', () => {
 
   it('rejects a download whose bytes do not match the Hub sha256', async () => {
     const bad = new Map(files);
-    const evil = await startHubModelServer([{ id: ID, files: bad }]);
+    const evil = await startHubEmulator({ repos: [{ type: 'model', id: ID, files: bad }] });
     // Serve different bytes than the metadata announces: same length, one byte flipped.
     const original = bad.get('onnx/embed_tokens.onnx')!;
     const tampered = original.slice();

@@ -1,47 +1,22 @@
 // The Hugging Face Hub cache layout, shared with Python's huggingface_hub and huggingface.js
-// (../shared/spec/datasets.md §5), so a model fetched by either is reused by the other:
-//   $HF_HUB_CACHE/models--{org}--{name}/blobs/<etag>          file contents (<etag>.incomplete while downloading)
-//                                       refs/main              the commit sha `main` resolved to
-//                                       snapshots/<sha>/<path> relative symlinks to ../../blobs/<etag>
-// Cache root: HF_HUB_CACHE, else HUGGINGFACE_HUB_CACHE (legacy), else $HF_HOME/hub, with HF_HOME
-// defaulting to $XDG_CACHE_HOME/huggingface, else ~/.cache/huggingface. A leading `~` is expanded,
-// as Python does.
+// (../shared/spec/datasets.md §5), so files fetched by either are reused by the other:
+//   $HF_HUB_CACHE/{models|datasets}--{org}--{name}/blobs/<etag>     contents (<etag>.incomplete while downloading)
+//                                                  refs/<revision>  the commit sha a branch resolved to
+//                                                  snapshots/<sha>/<path>  relative links to ../../blobs/<etag>
+// <etag> is the sha256 for LFS/xet files and the git blob sha1 for plain ones.
+// Cache root: HF_HUB_CACHE, else HUGGINGFACE_HUB_CACHE (legacy), else $HF_HOME/hub. A leading `~`
+// is expanded, as Python does (@huggingface/hub does not: §4.6).
 
 import { constants } from 'node:fs';
-import { access, copyFile, mkdir, readFile, readdir, rename, symlink, unlink, writeFile } from 'node:fs/promises';
+import { access, copyFile, mkdir, readdir, readFile, readlink, rename, stat, symlink, unlink, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
-import { dirname, join, relative } from 'node:path';
-
-export type Env = Readonly<Record<string, string | undefined>>;
-
-function expandHome(path: string, home: string): string {
-  return path === '~' || path.startsWith('~/') ? join(home, path.slice(1)) : path;
-}
-
-export function hfHome(env: Env, home: string = homedir()): string {
-  if (env.HF_HOME) return expandHome(env.HF_HOME, home);
-  const xdg = env.XDG_CACHE_HOME ? expandHome(env.XDG_CACHE_HOME, home) : join(home, '.cache');
-  return join(xdg, 'huggingface');
-}
+import { basename, dirname, join, relative } from 'node:path';
+import { expandHome, hfHome, type Env } from './env.ts';
+import { repoFolderName, type RepoRef } from './repo.ts';
 
 export function hubCacheDir(env: Env, home: string = homedir()): string {
   const explicit = env.HF_HUB_CACHE || env.HUGGINGFACE_HUB_CACHE;
   return explicit ? expandHome(explicit, home) : join(hfHome(env, home), 'hub');
-}
-
-/** HF_HUB_OFFLINE as huggingface_hub reads it: 1, ON, YES or TRUE (any case). */
-export function isOffline(env: Env): boolean {
-  return ['1', 'ON', 'YES', 'TRUE'].includes((env.HF_HUB_OFFLINE ?? '').trim().toUpperCase());
-}
-
-/** HF_TOKEN, else the token file `huggingface-cli login` writes ($HF_HOME/token). */
-export async function hfToken(env: Env): Promise<string | undefined> {
-  if (env.HF_TOKEN?.trim()) return env.HF_TOKEN.trim();
-  try {
-    return (await readFile(join(hfHome(env), 'token'), 'utf8')).trim() || undefined;
-  } catch {
-    return undefined;
-  }
 }
 
 export interface RepoCache {
@@ -51,11 +26,12 @@ export interface RepoCache {
   blobPath(etag: string): string;
 }
 
-export function repoCache(cacheDir: string, repoId: string): RepoCache {
-  const root = join(cacheDir, `models--${repoId.split('/').join('--')}`);
+export function repoCache(cacheDir: string, repo: RepoRef): RepoCache {
+  const root = join(cacheDir, repoFolderName(repo));
   return {
     root,
-    refPath: (revision) => join(root, 'refs', revision),
+    // `refs/convert/parquet` nests as refs/refs/convert/parquet, as in Python
+    refPath: (revision) => join(root, 'refs', ...revision.split('/')),
     snapshotDir: (sha) => join(root, 'snapshots', sha),
     blobPath: (etag) => join(root, 'blobs', etag),
   };
@@ -67,6 +43,15 @@ export async function exists(path: string): Promise<boolean> {
     return true;
   } catch {
     return false;
+  }
+}
+
+/** The size of a file (following links), or undefined when it is not there. */
+export async function fileSize(path: string): Promise<number | undefined> {
+  try {
+    return (await stat(path)).size;
+  } catch {
+    return undefined;
   }
 }
 
@@ -88,7 +73,7 @@ export async function writeRef(cache: RepoCache, revision: string, sha: string):
 }
 
 /** Points snapshots/<sha>/<file> at blobs/<etag> with a relative symlink, or a copy where links fail. */
-export async function linkSnapshotFile(cache: RepoCache, sha: string, file: string, etag: string): Promise<void> {
+export async function linkSnapshotFile(cache: RepoCache, sha: string, file: string, etag: string): Promise<string> {
   const link = join(cache.snapshotDir(sha), file);
   const blob = cache.blobPath(etag);
   await mkdir(dirname(link), { recursive: true });
@@ -96,8 +81,17 @@ export async function linkSnapshotFile(cache: RepoCache, sha: string, file: stri
   try {
     await symlink(relative(dirname(link), blob), link);
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'EEXIST') return; // another process linked it
-    await copyFile(blob, link);
+    if ((e as NodeJS.ErrnoException).code !== 'EEXIST') await copyFile(blob, link); // EEXIST: another process linked it
+  }
+  return link;
+}
+
+/** The blob name a snapshot file links to (its etag), or undefined for a copy or a missing file. */
+export async function snapshotEtag(link: string): Promise<string | undefined> {
+  try {
+    return basename(await readlink(link));
+  } catch {
+    return undefined;
   }
 }
 
