@@ -9,6 +9,8 @@ import { backends } from './backends/registry.ts';
 import { UserError } from './errors.ts';
 import { formatProgress } from './report/progress.ts';
 import { formatMetric, textTable } from './report/text-table.ts';
+import { compareRuns } from './report/compare.ts';
+import { gateRuns } from './report/gate.ts';
 import { runEval, type EvalEvent } from './run/eval.ts';
 import { buildPlan, type RunConfig } from './run/plan.ts';
 import { scoreFile } from './run/score-file.ts';
@@ -98,6 +100,33 @@ function buildProgram(): Command {
         defaults: { backend: 'onnx', data: 'hub' },
       });
       await evalCommand(plan);
+    });
+
+  program
+    .command('compare')
+    .description('Hardware comparison of finished runs: comparison.md (+ PNG charts), comparison.csv, comparison.html')
+    .argument('<runs...>', 'run directories or results.json files')
+    .option('--out <dir>', 'output directory', 'reports/comparison')
+    .option('--reference <label>', 'row the ratios are taken against: hardware label, row label, run id or GPU model (default: the first run)')
+    .action(async (runs: string[], o: { out: string; reference?: string }) => {
+      const r = await compareRuns({ inputs: runs, out: o.out, ...(o.reference ? { reference: o.reference } : {}) });
+      out(r.table);
+      for (const w of r.warnings) err(`warning: ${w}`);
+      out(`wrote ${r.files.join(', ')}`);
+    });
+
+  program
+    .command('gate')
+    .description('CI verdict on a candidate run against a baseline (exit 0 pass, 1 regression, 2 not comparable or bad input)')
+    .requiredOption('--baseline <run>', 'baseline run directory or results.json')
+    .requiredOption('--candidate <run>', 'candidate run directory or results.json')
+    .option('--rules <file>', 'gate rules YAML (default configs/gates.yaml)')
+    .option('--out <dir>', 'where gate.md and gate.junit.xml go (default: the candidate run directory)')
+    .action(async (o: { baseline: string; candidate: string; rules?: string; out?: string }) => {
+      const r = await gateRuns(o);
+      out(r.table);
+      out(`wrote ${r.files.join(', ')}`);
+      if (r.exitCode !== 0) throw new GateVerdict(r.exitCode);
     });
 
   program
@@ -240,6 +269,13 @@ async function evalCommand(plan: ReturnType<typeof buildPlan>): Promise<void> {
 
 class Interrupted extends Error {}
 
+/** A gate that did not pass: its exit code (1 regression, 2 not comparable) without an error line. */
+class GateVerdict extends Error {
+  constructor(readonly exitCode: number) {
+    super(`gate exit ${exitCode}`);
+  }
+}
+
 async function main(argv: string[]): Promise<number> {
   try {
     await buildProgram().parseAsync(argv);
@@ -250,6 +286,7 @@ async function main(argv: string[]): Promise<number> {
       return e.exitCode === 0 ? 0 : 2;
     }
     if (e instanceof Interrupted) return 130;
+    if (e instanceof GateVerdict) return e.exitCode;
     if (e instanceof UserError) {
       err(`error: ${e.message}`);
       return e.exitCode;

@@ -1,0 +1,84 @@
+// The comparison's tables as strings, shared by the terminal table, comparison.md and
+// comparison.html so the three always agree. Writers escape the strings for their format.
+// Missing figures read `n/a`; ratios read `×1.85` (row ÷ reference row).
+
+import type { Comparison, CompareRow, SuiteCell } from './compare-model.ts';
+import { formatMetric } from './text-table.ts';
+
+export interface StringTable {
+  title: string;
+  header: string[];
+  rows: string[][];
+  /** Per column: text reads left-aligned, figures right-aligned. */
+  align: Array<'left' | 'right'>;
+  /** Shown above the table (data mismatch), or null. */
+  warning: string | null;
+}
+
+function num(v: number | null, digits: number): string {
+  return v === null || Number.isNaN(v) ? 'n/a' : v.toFixed(digits);
+}
+
+export function ratioText(v: number | null): string {
+  return v === null ? 'n/a' : `×${v.toFixed(2)}`;
+}
+
+export function gpuText(row: CompareRow): string {
+  return row.gpuCount ? `${row.gpuCount}x ${row.gpu}` : row.gpu;
+}
+
+function metricText(metric: string, cell: SuiteCell): string {
+  const value = formatMetric(metric, cell.value);
+  const ci = cell.ci ? ` [${formatMetric(metric, cell.ci[0])}–${formatMetric(metric, cell.ci[1])}]` : '';
+  return `${value}${ci}${cell.sameData ? '' : ' ⚠'}`;
+}
+
+/** Who ran where: one line per row. */
+export function runsTable(c: Comparison): StringTable {
+  return {
+    title: 'Runs',
+    header: ['row', 'model', 'backend', 'GPU', 'dtype', 'GPU memory MiB', 'peak VRAM MiB', 'VRAM vs ref', 'runs'],
+    rows: c.rows.map((r, i) => [
+      i === c.referenceIndex ? `${r.label} (ref)` : r.label,
+      r.model,
+      r.backend,
+      gpuText(r),
+      r.dtype ?? 'n/a',
+      num(r.vramTotalMiB, 0),
+      num(r.peakVramMiB, 0),
+      ratioText(r.peakVramMiB === null || c.rows[c.referenceIndex].peakVramMiB === null ? null : r.peakVramMiB / c.rows[c.referenceIndex].peakVramMiB!),
+      r.runs.map((run) => run.results.runId).join(', '),
+    ]),
+    align: ['left', 'left', 'left', 'left', 'left', 'right', 'right', 'right', 'left'],
+    warning: null,
+  };
+}
+
+/** One table per suite: accuracy with its interval, throughput, latency and memory, with ratios. */
+export function suiteTables(c: Comparison): StringTable[] {
+  return c.suites.map((col) => ({
+    title: `${col.id} (${col.primaryMetric})`,
+    header: ['row', 'dtype', `${col.primaryMetric} [95% CI]`, 'out tok/s', 'tok/s vs ref', 'req/s', 'TTFT p50 ms', 'TTFT vs ref', 'TTFT p99 ms', 'TPOT p50 ms', 'peak VRAM MiB', 'VRAM vs ref'],
+    rows: c.rows.map((r, i) => {
+      const cell = col.cells[i];
+      const label = i === c.referenceIndex ? `${r.label} (ref)` : r.label;
+      if (!cell) return [label, r.dtype ?? 'n/a', ...new Array<string>(10).fill('n/a')];
+      return [
+        label,
+        r.dtype ?? 'n/a',
+        metricText(col.primaryMetric, cell),
+        num(cell.outputTokensPerSec, 1),
+        ratioText(cell.throughputRatio),
+        num(cell.requestsPerSec, 2),
+        num(cell.ttftP50Ms, 1),
+        ratioText(cell.ttftP50Ratio),
+        num(cell.ttftP99Ms, 1),
+        num(cell.tpotP50Ms, 1),
+        num(cell.peakVramMiB, 0),
+        ratioText(cell.vramRatio),
+      ];
+    }),
+    align: ['left', 'left', ...new Array<'right'>(10).fill('right')],
+    warning: col.dataWarning,
+  }));
+}
