@@ -87,6 +87,7 @@ function buildProgram(): Command {
     .option('--threads <n>', 'onnx: intra-op threads', positiveInt)
     .option('--max-images <n>', 'images one request may carry; more are tiled into one', nonNegativeInt)
     .option('--revision <sha|branch>', 'dataset revision to pin (default main, resolved to a commit sha)')
+    .option('--python <path>', 'transformers: the Python interpreter with torch and transformers (default python3)')
     .action(async (opts: Record<string, unknown>, cmd: Command) => {
       const flags: Record<string, unknown> = {};
       for (const key of Object.keys(opts)) {

@@ -95,6 +95,18 @@ export interface Backend {
   close?(): Promise<void>;
   /** A Prometheus endpoint of the serving engine (vLLM's /metrics), scraped around the run. */
   metricsUrl?: string;
+  /** What a backend that owns the device measured itself (a torch worker): peak memory, device, versions. */
+  report?(): BackendReport;
+}
+
+export interface BackendReport {
+  /** The device as the framework names it (`AMD Instinct MI300X` on ROCm). */
+  deviceName: string | null;
+  /** Framework versions: torch, transformers, hip or cuda. */
+  software: Record<string, string | null>;
+  /** torch.cuda.max_memory_allocated / max_memory_reserved over the run, MiB; null off the GPU. */
+  peakAllocatedMiB: number | null;
+  peakReservedMiB: number | null;
 }
 
 export type ErrorKind = 'backend' | 'timeout' | 'input';

@@ -7,6 +7,7 @@ import { createOnnxBackend, type OnnxProgress } from './onnx.ts';
 import { createOpenAiBackend } from './openai.ts';
 import { metricsUrl } from './server-metrics.ts';
 import { createReplayBackend, readPredictions } from './replay.ts';
+import { createTransformersBackend } from './transformers.ts';
 
 export interface BackendOptions {
   model?: string;
@@ -78,6 +79,19 @@ export const backends: Readonly<Record<string, BackendEntry>> = {
         ...(o.maxImages ? { maxImages: o.maxImages } : {}),
       });
       return { ...backend, metricsUrl: metricsUrl(o.baseUrl) };
+    },
+  },
+  transformers: {
+    description: 'Hugging Face transformers in a Python worker (Llama 3.2 Vision as the seed runs it): --model <id|folder> --dtype bf16|fp16|fp32 --device cuda:0 [--python python3]',
+    async create(o, deps) {
+      return createTransformersBackend({
+        model: o.model ?? '',
+        ...(o.dtype ? { dtype: o.dtype } : {}),
+        ...(o.device ? { device: o.device } : {}),
+        ...(o.python ? { python: o.python } : {}),
+        ...(o.maxImages ? { maxImages: o.maxImages } : {}),
+        ...(deps.env ? { env: deps.env } : {}),
+      });
     },
   },
   replay: {

@@ -85,6 +85,16 @@ export const resultsSchema = z.object({
     tool: z.string().nullable(),
     samples: z.number().int(),
     telemetry: telemetrySummarySchema.nullable(),
+    /** Measured by the backend itself (torch.cuda.max_memory_*), when it owns the device. */
+    backend: z
+      .object({
+        deviceName: z.string().nullable(),
+        software: z.record(z.string(), z.string().nullable()),
+        peakAllocatedMiB: z.number().nullable(),
+        peakReservedMiB: z.number().nullable(),
+      })
+      .nullable()
+      .optional(),
   }),
 });
 

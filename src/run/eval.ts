@@ -245,6 +245,7 @@ async function evaluate(plan: RunPlan, deps: EvalDeps, backend: Backend): Promis
       tool: telemetry.tool,
       samples: telemetry.samples,
       telemetry,
+      backend: backend.report?.() ?? null,
     },
   };
   resultsSchema.parse(results);
