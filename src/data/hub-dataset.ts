@@ -9,11 +9,10 @@
 // reached, a cached copy of the revision is used as Python does, else DatasetUnavailableError lets
 // the caller fall back to the bundled sample. HF_TOKEN is sent, never shown.
 
-import { join } from 'node:path';
 import { UserError } from '../errors.ts';
-import { exists, hubCacheDir, readRef, repoCache, writeRef, type RepoCache } from '../hub/cache.ts';
+import { hubCacheDir, readRef, repoCache, writeRef, type RepoCache } from '../hub/cache.ts';
 import { createHubClient, type HubClient, type RepoFile } from '../hub/client.ts';
-import { DownloadInterruptedError, downloadToCache } from '../hub/download.ts';
+import { ensureSnapshotFiles } from '../hub/download.ts';
 import { hfToken, hubEndpoint, isOffline, type Env } from '../hub/env.ts';
 import { HubUnreachableError, scrubSecret } from '../hub/errors.ts';
 import { isCommitSha, isRepoId, isRevision, type RepoRef } from '../hub/repo.ts';
@@ -114,32 +113,26 @@ async function online(
     return fromCache(spec, cache, sha ?? revision, `The Hub at ${client.endpoint} is unreachable (${e.message})`, 'unreachable');
   }
 
-  const files: DatasetFile[] = [];
-  let downloaded = false;
-  for (const file of wanted) {
-    const link = join(cache.snapshotDir(sha), file.path);
-    if (await exists(link)) {
-      files.push(await describeCachedFile(link, file.path));
-      continue;
-    }
-    try {
-      const got = await downloadToCache({
-        client,
-        repo,
-        cache,
-        sha,
-        file,
-        onBytes: (bytes, total) => opts.onProgress?.({ repo: repo.id, file: file.path, bytes, total }),
-        ...(opts.signal ? { signal: opts.signal } : {}),
-      });
-      downloaded ||= got.downloadedBytes > 0;
-      files.push({ path: got.path, repoPath: file.path, size: got.size, sha256: got.sha256 });
-    } catch (e) {
-      if (e instanceof DownloadInterruptedError) throw new UserError(e.message, 1);
-      if (!(e instanceof HubUnreachableError)) throw e;
-      throw new UserError(`Downloading ${file.path} of dataset ${repo.id} from ${client.endpoint} failed (${e.message}). Run again to resume.`, 1);
-    }
+  let got;
+  try {
+    got = await ensureSnapshotFiles({
+      client,
+      repo,
+      cache,
+      sha,
+      files: wanted,
+      onBytes: (file, bytes, total) => opts.onProgress?.({ repo: repo.id, file, bytes, total }),
+      ...(opts.signal ? { signal: opts.signal } : {}),
+    });
+  } catch (e) {
+    // a failure part-way through a download never falls back to the sample: the user reruns
+    if (e instanceof HubUnreachableError) throw new UserError(e.message, 1);
+    throw e;
   }
+  const files: DatasetFile[] = await Promise.all(
+    got.map((f) => (f.cached ? describeCachedFile(f.path, f.repoPath) : { path: f.path, repoPath: f.repoPath, size: f.size!, sha256: f.sha256! })),
+  );
+  const downloaded = got.some((f) => f.downloadedBytes > 0);
   return { source: downloaded ? 'hub' : 'cache', spec, revision: sha, files };
 }
 

@@ -10,9 +10,9 @@
 import { createHash, randomBytes, type Hash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { mkdir, open, rename, unlink } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { dirname, join } from 'node:path';
 import { UserError } from '../errors.ts';
-import { fileSize, linkSnapshotFile, type RepoCache } from './cache.ts';
+import { exists, fileSize, linkSnapshotFile, type RepoCache } from './cache.ts';
 import type { HubClient, RepoFile } from './client.ts';
 import { HubUnreachableError, networkReason } from './errors.ts';
 import { describeRepo, resolveUrl, type RepoRef } from './repo.ts';
@@ -206,4 +206,46 @@ async function hashFile256And1(path: string, gitSize: number | undefined): Promi
 /** The sha256 of a file, streamed. */
 export async function hashFile(path: string): Promise<string> {
   return (await hashFile256And1(path, undefined)).sha256;
+}
+
+export interface SnapshotFile {
+  /** Path inside the repo. */
+  repoPath: string;
+  /** snapshots/<sha>/<path>. */
+  path: string;
+  /** Already in the snapshot: nothing was fetched (size and sha256 are then the caller's to read). */
+  cached: boolean;
+  size?: number;
+  sha256?: string;
+  downloadedBytes: number;
+}
+
+/**
+ * Makes every file of a commit's snapshot present, in order: a file already linked under
+ * snapshots/<sha>/ is kept without a request, the others are downloaded. Models and datasets both
+ * come through here. A dropped or unreachable Hub is a HubUnreachableError naming the file.
+ */
+export async function ensureSnapshotFiles(
+  p: Omit<DownloadFileParams, 'file' | 'onBytes'> & {
+    files: readonly RepoFile[];
+    onBytes?: (file: string, bytes: number, total: number | null) => void;
+  },
+): Promise<SnapshotFile[]> {
+  const out: SnapshotFile[] = [];
+  for (const file of p.files) {
+    const link = join(p.cache.snapshotDir(p.sha), file.path);
+    if (await exists(link)) {
+      out.push({ repoPath: file.path, path: link, cached: true, downloadedBytes: 0 });
+      continue;
+    }
+    try {
+      const { onBytes, files: _files, ...rest } = p;
+      const got = await downloadToCache({ ...rest, file, ...(onBytes ? { onBytes: (b, t) => onBytes(file.path, b, t) } : {}) });
+      out.push({ repoPath: file.path, path: got.path, cached: false, size: got.size, sha256: got.sha256, downloadedBytes: got.downloadedBytes });
+    } catch (e) {
+      if (!(e instanceof HubUnreachableError)) throw e;
+      throw new HubUnreachableError(`Downloading ${file.path} of ${describeRepo(p.repo)} from ${p.client.endpoint} failed (${e.message}). Run again to resume.`);
+    }
+  }
+  return out;
 }

@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { UserError } from '../errors.ts';
 import { exists, hubCacheDir, listSnapshot, readRef, repoCache, writeRef, type RepoCache } from '../hub/cache.ts';
 import { createHubClient, type RepoFile, type Sibling } from '../hub/client.ts';
-import { DownloadInterruptedError, downloadToCache } from '../hub/download.ts';
+import { ensureSnapshotFiles } from '../hub/download.ts';
 import { hfToken, hubEndpoint, isOffline, type Env } from '../hub/env.ts';
 import { HubUnreachableError, scrubSecret } from '../hub/errors.ts';
 import { isCommitSha, isRepoId, isRevision, type RepoRef } from '../hub/repo.ts';
@@ -95,26 +95,22 @@ export async function resolveModel(o: ResolveModelOptions): Promise<ResolvedMode
 
     const byName = new Map(repoFiles.map((f) => [f.path, f]));
     let downloadedBytes = 0;
-    for (const file of files) {
-      if (await exists(join(cache.snapshotDir(sha), file))) {
-        o.onProgress?.({ kind: 'cached', model: o.model, file });
-        continue;
+    try {
+      const got = await ensureSnapshotFiles({
+        client,
+        repo,
+        cache,
+        sha,
+        files: files.map((file) => byName.get(file) ?? { path: file, size: 0 }),
+        onBytes: (file, loadedBytes, totalBytes) => o.onProgress?.({ kind: 'download', model: o.model, file, loadedBytes, totalBytes }),
+      });
+      for (const f of got) {
+        if (f.cached) o.onProgress?.({ kind: 'cached', model: o.model, file: f.repoPath });
+        downloadedBytes += f.downloadedBytes;
       }
-      try {
-        const got = await downloadToCache({
-          client,
-          repo,
-          cache,
-          sha,
-          file: byName.get(file) ?? { path: file, size: 0 },
-          onBytes: (loadedBytes, totalBytes) => o.onProgress?.({ kind: 'download', model: o.model, file, loadedBytes, totalBytes }),
-        });
-        downloadedBytes += got.downloadedBytes;
-      } catch (e) {
-        if (e instanceof DownloadInterruptedError) throw new ModelUnavailableError(e.message, 'unreachable');
-        if (e instanceof HubUnreachableError) throw new ModelUnavailableError(`Downloading ${file} of '${o.model}' from ${endpoint} failed: ${e.message}. Run again to resume.`, 'unreachable');
-        throw e;
-      }
+    } catch (e) {
+      if (e instanceof HubUnreachableError) throw new ModelUnavailableError(e.message, 'unreachable');
+      throw e;
     }
     return { dir: cache.snapshotDir(sha), modelId: o.model, sha, files, source: downloadedBytes > 0 ? 'hub' : 'cache', downloadedBytes };
   } catch (e) {
