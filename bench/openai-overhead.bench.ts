@@ -5,7 +5,7 @@
 // alternating runs; the ratio is what to read, not the absolute numbers.
 
 import { spawn } from 'node:child_process';
-import { once } from 'node:events';
+import { once, setMaxListeners } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import pLimit from 'p-limit';
 import { createOpenAiBackend } from '../src/backends/openai.ts';
@@ -65,6 +65,7 @@ export async function benchOpenAiOverhead(o: { requests?: number; concurrencies?
     const bodies = await minimalBodies(samples);
     const backend = createOpenAiBackend({ baseUrl, model: 'loopback' });
     const signal = new AbortController().signal;
+    setMaxListeners(200, signal); // as runSuite does for its requests in flight
     // As in a run: each distinct image is validated once per suite (the bundled chartqa has 8 charts)
     const imageCache: ImageCache = new Map();
     const harness = async (i: number) => {

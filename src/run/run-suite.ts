@@ -2,6 +2,7 @@
 // the journal as it finishes and skipping what an earlier (resumed) run already finished.
 
 import { createHash } from 'node:crypto';
+import { setMaxListeners } from 'node:events';
 import pLimit from 'p-limit';
 import { hashSample, streamSamples, type ResolvedDataset } from '../data/dataset.ts';
 import type { Backend, Sample, SampleResult, Suite } from '../types.ts';
@@ -56,6 +57,8 @@ export interface RunSuiteOutcome {
 
 export async function runSuite(p: RunSuiteParams): Promise<RunSuiteOutcome> {
   const limit = pLimit(Math.max(1, p.concurrency));
+  // every request in flight listens to the run's signal (run-sample.ts); that many is expected
+  setMaxListeners(Math.max(10, p.concurrency + 10), p.signal);
   const hash = createHash('sha256');
   const samples: SampleStub[] = [];
   const produced: SampleResult[] = [];
