@@ -14,7 +14,7 @@ import { hubCacheDir, readRef, repoCache, writeRef, type RepoCache } from '../hu
 import { createHubClient, type HubClient, type RepoFile } from '../hub/client.ts';
 import { ensureSnapshotFiles } from '../hub/download.ts';
 import { hfToken, hubEndpoint, isOffline, type Env } from '../hub/env.ts';
-import { HubUnreachableError, scrubSecret } from '../hub/errors.ts';
+import { HubUnavailableError, HubUnreachableError, scrubSecret } from '../hub/errors.ts';
 import { isCommitSha, isRepoId, isRevision, type RepoRef } from '../hub/repo.ts';
 import type { DatasetSpec } from '../types.ts';
 import { cachedDatasetFiles, describeCachedFile } from './cached-dataset-files.ts';
@@ -23,13 +23,8 @@ import { matchesAny } from './glob.ts';
 import { listDataFiles } from './hub-data-files.ts';
 
 /** The split is neither reachable on the Hub nor in the cache; the caller may fall back to a sample. */
-export class DatasetUnavailableError extends UserError {
+export class DatasetUnavailableError extends HubUnavailableError {
   override name = 'DatasetUnavailableError';
-  readonly reason: 'offline' | 'unreachable';
-  constructor(message: string, reason: 'offline' | 'unreachable') {
-    super(message, 1);
-    this.reason = reason;
-  }
 }
 
 /** A download's progress: bytes of `file` present so far, out of `total` when known. */

@@ -15,6 +15,19 @@ export class HubUnreachableError extends Error {
   override name = 'HubUnreachableError';
 }
 
+/**
+ * A repo's files cannot be had: the Hub is out of reach (or HF_HUB_OFFLINE is set) and the cache
+ * does not hold them. Callers with a fallback (the embedded default) catch it; others print it.
+ */
+export class HubUnavailableError extends UserError {
+  override name = 'HubUnavailableError';
+  readonly reason: 'offline' | 'unreachable';
+  constructor(message: string, reason: 'offline' | 'unreachable') {
+    super(message, 1);
+    this.reason = reason;
+  }
+}
+
 /** The Hub answered that the repo, revision or file does not exist (or is not visible to us). */
 export class HubNotFoundError extends UserError {
   override name = 'HubNotFoundError';

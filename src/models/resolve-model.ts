@@ -16,18 +16,13 @@ import { exists, hubCacheDir, listSnapshot, readRef, repoCache, writeRef, type R
 import { createHubClient, type RepoFile, type Sibling } from '../hub/client.ts';
 import { ensureSnapshotFiles } from '../hub/download.ts';
 import { hfToken, hubEndpoint, isOffline, type Env } from '../hub/env.ts';
-import { HubUnreachableError, scrubSecret } from '../hub/errors.ts';
+import { HubUnavailableError, HubUnreachableError, scrubSecret } from '../hub/errors.ts';
 import { isCommitSha, isRepoId, isRevision, type RepoRef } from '../hub/repo.ts';
 import { dtypesIn, filesFor, type OnnxDtype } from './model-files.ts';
 
 /** The model's files cannot be had without a network that is not there; the caller may fall back. */
-export class ModelUnavailableError extends UserError {
+export class ModelUnavailableError extends HubUnavailableError {
   override name = 'ModelUnavailableError';
-  readonly reason: 'offline' | 'unreachable';
-  constructor(message: string, reason: 'offline' | 'unreachable') {
-    super(message, 1);
-    this.reason = reason;
-  }
 }
 
 export type ModelProgress =
