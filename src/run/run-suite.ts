@@ -78,7 +78,7 @@ export async function runSuite(p: RunSuiteParams): Promise<RunSuiteOutcome> {
     datasets: p.datasets,
     ...(p.limit !== undefined ? { limit: p.limit } : {}),
     ...(p.ids ? { ids: p.ids } : {}),
-    signal: p.signal,
+    // no signal here: a Ctrl-C is seen between samples below, so the reader closes normally
   })) {
     hashSample(hash, sample);
     const { images, ...rest } = sample;

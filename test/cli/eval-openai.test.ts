@@ -124,4 +124,24 @@ describe('eval --backend openai', () => {
     // finished samples were not sent again
     expect(server.chatBodies().length - requestsBefore).toBeLessThanOrEqual(CHARTQA_ROWS - before + 2);
   });
+
+  it('Ctrl-C stops cleanly: finished samples kept, exit 130, and the resume command printed', async () => {
+    server = await startOpenAiServer({ script: { firstChunkMs: 200, intervalMs: 5, chunks: 2 } });
+    const out = join(mkdtempSync(join(tmpdir(), 'eval-sigint-')), 'run');
+    const { child, done } = startCli(evalArgs(out, ['--concurrency', '2']), { env });
+    const journal = join(out, 'samples.jsonl');
+    const deadline = Date.now() + 60_000;
+    while (Date.now() < deadline && !(existsSync(journal) && readFileSync(journal, 'utf8').split('\n').filter(Boolean).length >= 2)) {
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    child.kill('SIGINT');
+    const r = await done;
+    expect(r.code, r.stderr).toBe(130);
+    expect(r.stderr).toContain(`npm run eval -- --resume ${out}`);
+    const { results, samples } = readRun(out);
+    expect(results.completed).toBe(false);
+    expect(samples.length).toBeGreaterThanOrEqual(2);
+    expect(samples.length).toBeLessThan(CHARTQA_ROWS);
+    expect(samples.every((s) => s.state === 'scored')).toBe(true); // in-flight requests were not turned into errors
+  });
 });
