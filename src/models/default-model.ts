@@ -7,9 +7,8 @@
 
 import { fileURLToPath } from 'node:url';
 import { TINY_MODEL_ID } from './tiny-smolvlm/tiny-config.ts';
-import type { Env } from '../hub/env.ts';
 import type { OnnxDtype } from './model-files.ts';
-import { ModelUnavailableError, resolveModel, type ModelProgress } from './resolve-model.ts';
+import { ModelUnavailableError, resolveModel, type ResolveModelOptions } from './resolve-model.ts';
 
 export const DEFAULT_MODEL_ID = 'HuggingFaceTB/SmolVLM-256M-Instruct';
 export const DEFAULT_MODEL_DTYPE: OnnxDtype = 'q8';
@@ -36,15 +35,11 @@ export interface DefaultModel {
   notice?: string;
 }
 
-export interface ResolveDefaultModelOptions {
+/** The resolver's options for a fixed model at its latest revision. */
+export type ResolveDefaultModelOptions = Omit<ResolveModelOptions, 'model' | 'dtype' | 'revision'> & {
   /** The default model's dtype; q8 unless asked otherwise. The tiny fallback is always fp32. */
   dtype?: OnnxDtype;
-  cacheDir?: string;
-  env?: Env;
-  fetch?: typeof globalThis.fetch;
-  onProgress?: (event: ModelProgress) => void;
-  metadataTimeoutMs?: number;
-}
+};
 
 export async function resolveDefaultModel(o: ResolveDefaultModelOptions = {}): Promise<DefaultModel> {
   const dtype = o.dtype ?? DEFAULT_MODEL_DTYPE;

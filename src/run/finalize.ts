@@ -5,7 +5,7 @@
 import type { SampleResult, Suite } from '../types.ts';
 import { journalKey } from './journal.ts';
 import type { SampleStub } from './run-suite.ts';
-import { bootstrapMeanCi } from './stats.ts';
+import { aggregateWithCi } from './stats.ts';
 
 export interface SuiteScores {
   /** One result per sample of the selection that has finished, in dataset order. */
@@ -58,11 +58,7 @@ export function finalizeSuite(suite: Suite, stubs: readonly SampleStub[], journa
         ...(s.fallback !== undefined ? { fallback: s.fallback } : {}),
       };
     });
-    for (const [name, value] of Object.entries(set.aggregate)) {
-      const ci =
-        name === suite.primaryMetric && suite.scorer.perSampleMean ? bootstrapMeanCi(set.samples.map((s) => s.score)) : null;
-      metrics[name] = { value, ci95: ci };
-    }
+    Object.assign(metrics, aggregateWithCi({ primaryMetric: suite.primaryMetric, perSampleMean: suite.scorer.perSampleMean }, set));
   } else {
     metrics[suite.primaryMetric] = { value: null, ci95: null };
   }

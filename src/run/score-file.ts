@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { UserError } from '../errors.ts';
 import { getScorer } from '../scorers/registry.ts';
 import type { MetricId, SampleScore, ScoreInput } from '../scorers/types.ts';
-import { bootstrapMeanCi } from './stats.ts';
+import { aggregateWithCi } from './stats.ts';
 
 const lineSchema = z.object({
   id: z.union([z.string(), z.number()]).transform(String),
@@ -76,8 +76,8 @@ export async function scoreFile(params: { metric: string; input: string }): Prom
   const inputs = parseScoreLines(text, params.input, scorer.id);
   if (inputs.length === 0) throw new UserError(`${params.input} holds no predictions.`);
   const set = scorer.scoreSet(inputs);
-  const ci95: Record<string, [number, number] | null> = {};
-  if (scorer.perSampleMean) ci95[scorer.primaryMetric] = bootstrapMeanCi(set.samples.map((s) => s.score));
+  const withCi = aggregateWithCi(scorer, set);
+  const ci95 = scorer.perSampleMean ? { [scorer.primaryMetric]: withCi[scorer.primaryMetric]?.ci95 ?? null } : {};
   return {
     metric: scorer.id,
     n: inputs.length,

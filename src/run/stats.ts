@@ -2,6 +2,7 @@
 // bootstrap confidence interval. Deterministic for a given seed so reports are reproducible.
 
 import { mean } from '../scorers/mean.ts';
+import type { ScoredSet, Scorer } from '../scorers/types.ts';
 
 export { mean };
 
@@ -68,4 +69,21 @@ export function bootstrapMeanCi(values: ArrayLike<number>, opts: BootstrapOption
   means.sort();
   const alpha = (1 - level) / 2;
   return [percentile(means, alpha * 100), percentile(means, (1 - alpha) * 100)];
+}
+
+/**
+ * A scored set's aggregates, each with its 95% interval: the seeded bootstrap for the headline
+ * metric when it is a plain mean of per-sample scores, null otherwise (corpus metrics such as
+ * CIDEr, counts, secondary metrics).
+ */
+export function aggregateWithCi(
+  scorer: Pick<Scorer, 'primaryMetric' | 'perSampleMean'>,
+  set: ScoredSet,
+): Record<string, { value: number; ci95: [number, number] | null }> {
+  const out: Record<string, { value: number; ci95: [number, number] | null }> = {};
+  for (const [name, value] of Object.entries(set.aggregate)) {
+    const ci = name === scorer.primaryMetric && scorer.perSampleMean ? bootstrapMeanCi(set.samples.map((s) => s.score)) : null;
+    out[name] = { value, ci95: ci };
+  }
+  return out;
 }
