@@ -13,7 +13,7 @@ function jsonl(name: string, rows: unknown[]): string {
   return file;
 }
 
-const conformance = (f: string) => new URL(`../../../shared/conformance/${f}`, import.meta.url);
+const conformance = (f: string) => new URL(`../fixtures/conformance/${f}`, import.meta.url);
 
 describe('npm run score', () => {
   it('vqa: reproduces the official accuracy of every conformance case in one run', async () => {

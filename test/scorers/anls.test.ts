@@ -12,7 +12,7 @@ interface Case {
   lmms_eval_pipeline: number;
 }
 
-const cases: Case[] = readFileSync(new URL('../../../shared/conformance/anls.jsonl', import.meta.url), 'utf8')
+const cases: Case[] = readFileSync(new URL('../fixtures/conformance/anls.jsonl', import.meta.url), 'utf8')
   .split('\n')
   .filter((line) => line.trim() !== '')
   .map((line) => JSON.parse(line) as Case);

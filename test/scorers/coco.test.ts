@@ -23,7 +23,7 @@ interface Subset {
 }
 
 const conformance = JSON.parse(
-  readFileSync(new URL('../../../shared/conformance/coco.json', import.meta.url), 'utf8'),
+  readFileSync(new URL('../fixtures/conformance/coco.json', import.meta.url), 'utf8'),
 ) as { subsets: Record<string, Subset> };
 
 /** Conformance floats: relative 1e-12, with a tiny absolute floor for zeros (spec §8). */

@@ -31,7 +31,7 @@ interface Case {
   official: Verdict;
 }
 
-const cases: Case[] = readFileSync(new URL('../../../shared/conformance/mmmu.jsonl', import.meta.url), 'utf8')
+const cases: Case[] = readFileSync(new URL('../fixtures/conformance/mmmu.jsonl', import.meta.url), 'utf8')
   .split('\n')
   .filter((line) => line.trim() !== '')
   .map((line) => JSON.parse(line) as Case);

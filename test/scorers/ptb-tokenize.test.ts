@@ -16,7 +16,7 @@ interface PtbCase {
   tokenized: string;
 }
 
-const cases: PtbCase[] = readFileSync(new URL('../../../shared/conformance/coco_ptb.jsonl', import.meta.url), 'utf8')
+const cases: PtbCase[] = readFileSync(new URL('../fixtures/conformance/coco_ptb.jsonl', import.meta.url), 'utf8')
   .split('\n')
   .filter((line) => line.trim() !== '')
   .map((line) => JSON.parse(line) as PtbCase);

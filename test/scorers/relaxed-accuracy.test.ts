@@ -11,7 +11,7 @@ interface Case {
   lmms_eval_pipeline_relaxed_overall: number;
 }
 
-const conformance = new URL('../../../shared/conformance/chartqa.jsonl', import.meta.url);
+const conformance = new URL('../fixtures/conformance/chartqa.jsonl', import.meta.url);
 const cases: Case[] = readFileSync(conformance, 'utf8')
   .split('\n')
   .filter((line) => line.trim() !== '')

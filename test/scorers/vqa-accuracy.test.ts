@@ -30,7 +30,7 @@ interface Case {
   differs: boolean;
 }
 
-const cases: Case[] = readFileSync(new URL('../../../shared/conformance/vqa.jsonl', import.meta.url), 'utf8')
+const cases: Case[] = readFileSync(new URL('../fixtures/conformance/vqa.jsonl', import.meta.url), 'utf8')
   .split('\n')
   .filter((line) => line.trim() !== '')
   .map((line) => JSON.parse(line) as Case);

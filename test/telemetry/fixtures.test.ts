@@ -1,4 +1,4 @@
-// Every captured output in ../shared/fixtures/telemetry through its parser (spec/telemetry.md §5):
+// Every captured output in test/fixtures/telemetry through its parser (spec/telemetry.md §5):
 // normalised model, GPU count and VRAM total where the output has them.
 
 import { readdirSync } from 'node:fs';
