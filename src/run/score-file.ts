@@ -1,6 +1,8 @@
 // `npm run score`: re-scores a JSONL file of predictions with one metric, without a model.
 // Input lines: {"id", "prediction", "references": string[]} plus, for mmmu, "options" and
-// "question_type". A malformed line is a UserError naming the line number and the field.
+// "question_type"; for mathvista, "question_type" (multi_choice | free_form), "answer_type",
+// "precision" and "options", with the already extracted answer as "prediction" (what the official
+// calculate_score.py reads). A malformed line is a UserError naming the line number and the field.
 
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
@@ -23,6 +25,16 @@ const mmmuLineSchema = lineSchema.extend({
   question_type: z.enum(['multiple-choice', 'open']),
 });
 
+const mathVistaLineSchema = lineSchema
+  .extend({
+    question_type: z.enum(['multi_choice', 'free_form']),
+    answer_type: z.enum(['text', 'integer', 'float', 'list']),
+    precision: z.number().nullable().optional(),
+  })
+  .refine((d) => d.question_type !== 'multi_choice' || (d.options?.length ?? 0) > 0, { message: 'a multi_choice line needs its options', path: ['options'] })
+  .refine((d) => d.question_type !== 'free_form' || d.answer_type !== 'text', { message: "a free_form line needs answer_type 'integer', 'float' or 'list'", path: ['answer_type'] })
+  .refine((d) => d.references.length === 1, { message: 'MathVista has exactly one answer per problem', path: ['references'] });
+
 export interface ScoreFileResult {
   metric: MetricId;
   n: number;
@@ -33,7 +45,7 @@ export interface ScoreFileResult {
 }
 
 export function parseScoreLines(text: string, file: string, metric: string): ScoreInput[] {
-  const schema = metric === 'mmmu' ? mmmuLineSchema : lineSchema;
+  const schema = metric === 'mmmu' ? mmmuLineSchema : metric === 'mathvista' ? mathVistaLineSchema : lineSchema;
   const inputs: ScoreInput[] = [];
   const lines = text.split('\n');
   for (let i = 0; i < lines.length; i++) {
@@ -52,13 +64,20 @@ export function parseScoreLines(text: string, file: string, metric: string): Sco
       const field = issue.path.length ? issue.path.join('.') : '(line)';
       throw new UserError(`${where}: field '${field}': ${issue.message}.`);
     }
-    const d = parsed.data;
+    const d = parsed.data as Omit<z.infer<typeof lineSchema>, 'question_type'> & {
+      question_type?: 'multiple-choice' | 'open' | 'multi_choice' | 'free_form';
+      answer_type?: ScoreInput['answerType'];
+      precision?: number | null;
+    };
+    const questionType = d.question_type === 'multi_choice' ? 'multiple-choice' : d.question_type === 'free_form' ? 'open' : d.question_type;
     inputs.push({
       id: d.id,
       prediction: d.prediction,
       references: d.references,
       ...(d.options ? { options: d.options } : {}),
-      ...(d.question_type ? { questionType: d.question_type } : {}),
+      ...(questionType ? { questionType } : {}),
+      ...(d.answer_type ? { answerType: d.answer_type } : {}),
+      ...(d.precision !== undefined ? { precision: d.precision } : {}),
       ...(d.group ? { group: d.group } : {}),
     });
   }

@@ -4,6 +4,7 @@
 // (`anls`, `levenshtein_distance`) at 75571cfe0fa36ca5ec2e6aa2bb268f9d38295af3 is a faithful copy.
 // Spec: ../shared/spec/scoring.md §4. Python 3 whitespace, lengths and case mappings via ./python.ts.
 
+import { codePoints, levenshtein } from './levenshtein.ts';
 import { mean } from './mean.ts';
 import { pyLen, pySplit } from './python.ts';
 import type { SampleScore, ScoreInput, Scorer } from './types.ts';
@@ -22,29 +23,7 @@ export interface AnlsResult {
 
 /** `" ".join(s.strip().lower().split())`, as code points. */
 function normalizedCodePoints(s: string): number[] {
-  const joined = pySplit(s.toLowerCase()).join(' ');
-  const out: number[] = [];
-  for (const ch of joined) out.push(ch.codePointAt(0)!);
-  return out;
-}
-
-/** Unit-cost Levenshtein distance over code points, two rows of the DP table. */
-function levenshtein(a: readonly number[], b: readonly number[]): number {
-  if (a.length < b.length) [a, b] = [b, a];
-  if (b.length === 0) return a.length;
-  let prev = new Int32Array(b.length + 1);
-  let cur = new Int32Array(b.length + 1);
-  for (let j = 0; j <= b.length; j++) prev[j] = j;
-  for (let i = 0; i < a.length; i++) {
-    cur[0] = i + 1;
-    const ai = a[i];
-    for (let j = 0; j < b.length; j++) {
-      const substitution = prev[j] + (ai === b[j] ? 0 : 1);
-      cur[j + 1] = Math.min(prev[j + 1] + 1, cur[j] + 1, substitution);
-    }
-    [prev, cur] = [cur, prev];
-  }
-  return prev[b.length];
+  return codePoints(pySplit(s.toLowerCase()).join(' '));
 }
 
 /**

@@ -84,12 +84,11 @@ const FLOAT_GRAMMAR =
 const ASCII_SPACE = new Set([0x20, 0x09, 0x0a, 0x0b, 0x0c, 0x0d]);
 
 /**
- * Python's `float(s)`, or null where it raises ValueError.
- * CPython first maps non-ASCII whitespace to ' ' and Nd digits to ASCII (any other non-ASCII
- * character is invalid), strips ASCII whitespace, then parses `[+-]` inf/infinity/nan or a decimal
- * literal with single underscores between digits.
+ * CPython's first step for `int(s)` and `float(s)` on a str: non-ASCII whitespace becomes ' ', Nd
+ * digits become ASCII digits, any other non-ASCII character makes the text invalid (null); then
+ * ASCII whitespace is stripped from both ends.
  */
-export function pyFloat(s: string): number | null {
+function asciiNumberText(s: string): string | null {
   let t = '';
   for (const ch of s) {
     const cp = ch.codePointAt(0)!;
@@ -102,8 +101,16 @@ export function pyFloat(s: string): number | null {
   let b = t.length;
   while (a < b && ASCII_SPACE.has(t.charCodeAt(a))) a++;
   while (b > a && ASCII_SPACE.has(t.charCodeAt(b - 1))) b--;
-  t = t.slice(a, b);
-  if (!FLOAT_GRAMMAR.test(t)) return null;
+  return t.slice(a, b);
+}
+
+/**
+ * Python's `float(s)`, or null where it raises ValueError: after asciiNumberText, `[+-]`
+ * inf/infinity/nan or a decimal literal with single underscores between digits.
+ */
+export function pyFloat(s: string): number | null {
+  const t = asciiNumberText(s);
+  if (t === null || !FLOAT_GRAMMAR.test(t)) return null;
   const lower = t.toLowerCase();
   const sign = lower.startsWith('-') ? -1 : 1;
   const body = lower.replace(/^[+-]/, '');
@@ -112,41 +119,83 @@ export function pyFloat(s: string): number | null {
   return Number(t.replace(/_/g, ''));
 }
 
-/**
- * Python's `round(x, 2)`: the exact binary value rounded to two decimals, ties to even.
- * `toFixed(2)` also rounds the exact binary value but breaks exact ties away from zero; an exact
- * tie needs 100·x to end in .5 exactly, i.e. 8·x an odd integer.
- */
-export function pyRound2(x: number): number {
-  if (!Number.isFinite(x) || Math.abs(x) >= 1e21) return x;
-  const eight = x * 8; // exact: multiplying by a power of two
-  if (Number.isInteger(eight) && Math.abs(eight) % 2 === 1) {
-    // x = k/8 with k odd (so |x| < 2**50 and k is a safe integer), and 100·x = 25k/2 = m + 0.5
-    // exactly. Work in integers: x * 100 in floating point is not exact once |x| passes ~2**46
-    // (e.g. 724300072430002.625), and Python rounds the exact value.
-    const twice = 25n * BigInt(eight); // 2m + 1
-    const m = (twice - 1n) / 2n; // exact: twice - 1 is even
-    const even = m % 2n === 0n ? m : m + 1n;
-    const r = Number(`${even}e-2`); // the double nearest to even/100, as Python's round returns
-    return r === 0 && x < 0 ? -0 : r;
+const INT_GRAMMAR = /^[+-]?\d(?:_?\d)*$/;
+
+/** Python's `int(s)` for a str in base 10 (leading zeros allowed, as `int('007')` is 7), or null where it raises. */
+export function pyInt(s: string): bigint | null {
+  const t = asciiNumberText(s);
+  if (t === null || !INT_GRAMMAR.test(t)) return null;
+  return BigInt(t.replace(/_/g, ''));
+}
+
+/** Python's `int(x)` for a float: truncation toward zero, exact for any magnitude; null where it raises (inf, nan). */
+export function pyIntOfFloat(x: number): bigint | null {
+  return Number.isFinite(x) ? BigInt(Math.trunc(x)) : null;
+}
+
+/** The exact value of a finite double as an integer over a power of ten: |x| = digits / 10^scale. */
+function exactDecimal(x: number): { digits: bigint; scale: number } {
+  const view = new DataView(new ArrayBuffer(8));
+  view.setFloat64(0, Math.abs(x));
+  const bits = view.getBigUint64(0);
+  const biased = Number(bits >> 52n);
+  let mantissa = bits & 0xfffffffffffffn;
+  let exp: number;
+  if (biased === 0) exp = -1074; // subnormal
+  else {
+    mantissa |= 1n << 52n;
+    exp = biased - 1075;
   }
-  const r = Number(x.toFixed(2));
-  return r === 0 && x < 0 ? -0 : r;
+  if (exp >= 0) return { digits: mantissa << BigInt(exp), scale: 0 };
+  // m / 2^k = m·5^k / 10^k
+  return { digits: mantissa * 5n ** BigInt(-exp), scale: -exp };
 }
 
 /**
- * The shortest repr of a float as Python prints it (`repr(1.0)` is `'1.0'`, `str(1e16)` is `'1e+16'`).
- * Used where Python code stringifies a number and the string is then compared.
+ * Python's `round(x, ndigits)` on a float (CPython `float.__round__`): the exact binary value
+ * rounded to `ndigits` decimals with ties to even, then the double nearest to that decimal; inf
+ * and nan round to themselves and the sign of a zero result is kept. `toFixed` differs on exact
+ * ties (it rounds them away from zero), so the rounding here is done on the exact decimal.
+ */
+export function pyRound(x: number, ndigits: number): number {
+  if (!Number.isFinite(x) || x === 0) return x;
+  const { digits, scale } = exactDecimal(x);
+  const drop = scale - ndigits;
+  if (drop <= 0) return x; // already exact at that many decimals
+  const unit = 10n ** BigInt(drop);
+  let q = digits / unit;
+  const r = digits % unit;
+  const half = unit / 2n; // unit is even: drop >= 1
+  if (r > half || (r === half && q % 2n === 1n)) q++;
+  const value = Number(`${q}e${-ndigits}`);
+  return x < 0 ? -value : value;
+}
+
+/** Python's `round(x, 2)` (see pyRound). */
+export function pyRound2(x: number): number {
+  return pyRound(x, 2);
+}
+
+/**
+ * Python's `repr(x)` / `str(x)` of a float: the shortest digits that round-trip (the same digits JS
+ * prints), in fixed notation when the decimal point position is in (-4, 16], else as `d.ddde±XX`
+ * (CPython `float_repr_style` 'short', format code 'r'): `1.0`, `1e+16`, `0.0001`, `1e-05`.
  */
 export function pyFloatRepr(x: number): string {
   if (Number.isNaN(x)) return 'nan';
   if (x === Infinity) return 'inf';
   if (x === -Infinity) return '-inf';
-  if (Number.isInteger(x) && Math.abs(x) < 1e16) return (Object.is(x, -0) ? '-' : '') + Math.abs(x).toFixed(1);
-  const s = String(x);
-  if (/e/.test(s)) {
-    // JS writes 1e+21 / 1.5e-7; Python writes 1e+21 / 1.5e-07
-    return s.replace(/e([+-])(\d)$/, 'e$10$2');
+  const sign = x < 0 || Object.is(x, -0) ? '-' : '';
+  if (x === 0) return `${sign}0.0`;
+  const [mantissa, expText] = Math.abs(x).toExponential().split('e');
+  const digits = mantissa.replace('.', '');
+  const exp = Number(expText);
+  const point = exp + 1; // value = 0.<digits> × 10^point
+  if (point > -4 && point <= 16) {
+    if (point <= 0) return `${sign}0.${'0'.repeat(-point)}${digits}`;
+    if (point >= digits.length) return `${sign}${digits}${'0'.repeat(point - digits.length)}.0`;
+    return `${sign}${digits.slice(0, point)}.${digits.slice(point)}`;
   }
-  return s;
+  const head = digits.length > 1 ? `${digits[0]}.${digits.slice(1)}` : digits;
+  return `${sign}${head}e${exp < 0 ? '-' : '+'}${String(Math.abs(exp)).padStart(2, '0')}`;
 }

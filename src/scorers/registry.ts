@@ -2,6 +2,7 @@
 
 import { anlsScorer } from './anls.ts';
 import { cocoScorer } from './caption/coco.ts';
+import { mathVistaScorer } from './mathvista.ts';
 import { mmmuScorer } from './mmmu.ts';
 import { relaxedAccuracyScorer } from './relaxed-accuracy.ts';
 import { METRIC_IDS, type MetricId, type Scorer } from './types.ts';
@@ -15,6 +16,7 @@ export const scorers: Readonly<Record<MetricId, Scorer>> = {
   'relaxed-accuracy': relaxedAccuracyScorer,
   anls: anlsScorer,
   coco: cocoScorer,
+  mathvista: mathVistaScorer,
 };
 
 export function getScorer(name: string): Scorer {

@@ -1,8 +1,8 @@
 // The Scorer vocabulary shared by every metric in src/scorers/ (see ../shared/design.md).
 
-export type MetricId = 'vqa' | 'vqa-lmms' | 'mmmu' | 'relaxed-accuracy' | 'anls' | 'coco';
+export type MetricId = 'vqa' | 'vqa-lmms' | 'mmmu' | 'relaxed-accuracy' | 'anls' | 'coco' | 'mathvista';
 
-export const METRIC_IDS: readonly MetricId[] = ['vqa', 'vqa-lmms', 'mmmu', 'relaxed-accuracy', 'anls', 'coco'];
+export const METRIC_IDS: readonly MetricId[] = ['vqa', 'vqa-lmms', 'mmmu', 'relaxed-accuracy', 'anls', 'coco', 'mathvista'];
 
 /** One prediction to score, with what the metric needs to know about its sample. */
 export interface ScoreInput {
@@ -10,12 +10,21 @@ export interface ScoreInput {
   prediction: string;
   /** Gold answers: 10 VQA answers, the MMMU gold letter or open answers, ChartQA targets, DocVQA answers, COCO references. */
   references: string[];
-  /** MMMU only: option texts, lettered A, B, … in order. */
+  /** MMMU and MathVista: option texts, lettered A, B, … in order. */
   options?: string[];
-  /** MMMU only. */
+  /** MMMU; MathVista's `multi_choice` / `free_form`. */
   questionType?: 'multiple-choice' | 'open';
+  /** MathVista only: how a free-form answer is written. */
+  answerType?: 'text' | 'integer' | 'float' | 'list';
+  /** MathVista only: decimals of a float answer (float64 in the data, null when not a float). */
+  precision?: number | null;
   /** A sub-population the aggregate also reports on (ChartQA `human_test`/`augmented_test`, MMMU subject). */
   group?: string;
+  /**
+   * Sub-populations by dimension, each aggregated separately (MathVista: task, skills, question and
+   * answer type). A sample may hold several values of one dimension (a MathVista problem's skills).
+   */
+  groups?: Record<string, readonly string[]>;
 }
 
 export type Extracted = string | number | null | Array<string | number>;
