@@ -16,11 +16,12 @@ import { sniffImageType } from '../src/data/image.ts';
 import { chartqaSamples } from './samples/chartqa.ts';
 import { cocoCaptionsSamples } from './samples/coco-captions.ts';
 import { docvqaSamples } from './samples/docvqa.ts';
+import { mathvistaSamples } from './samples/mathvista.ts';
 import { mmmuSamples } from './samples/mmmu.ts';
 import type { SampleSet } from './samples/sample-set.ts';
 import { vqav2Samples } from './samples/vqav2.ts';
 
-export const SAMPLE_SETS: readonly SampleSet[] = [vqav2Samples, mmmuSamples, chartqaSamples, docvqaSamples, cocoCaptionsSamples];
+export const SAMPLE_SETS: readonly SampleSet[] = [vqav2Samples, mmmuSamples, chartqaSamples, docvqaSamples, cocoCaptionsSamples, mathvistaSamples];
 
 export interface WrittenSample {
   file: string;

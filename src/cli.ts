@@ -88,6 +88,12 @@ function buildProgram(): Command {
     .option('--max-images <n>', 'images one request may carry; more are tiled into one', nonNegativeInt)
     .option('--revision <sha|branch>', 'dataset revision to pin (default main, resolved to a commit sha)')
     .option('--python <path>', 'transformers: the Python interpreter with torch and transformers (default python3)')
+    .option('--judge-base-url <url>', 'LLM judge (OpenAI-compatible API root) for suites whose official scoring uses one (mathvista)')
+    .option('--judge-model <name>', 'judge model (default: the first one its /models lists)')
+    .option('--judge-api-key-env <name>', 'environment variable holding the judge API key (default: no key)')
+    .option('--judge-concurrency <n>', 'judge requests in flight (default 8)', positiveInt)
+    .option('--judge-timeout <seconds>', 'time limit of one judge request (default 60)', positiveNumber)
+    .option('--judge-cache <dir>', 'judge cache folder shared between runs (each run also keeps its own)')
     .action(async (opts: Record<string, unknown>, cmd: Command) => {
       const flags: Record<string, unknown> = {};
       for (const key of Object.keys(opts)) {
@@ -149,7 +155,7 @@ function buildProgram(): Command {
     .description('List suites and backends')
     .action(() => {
       out('Suites:');
-      out(textTable(['id', 'version', 'metric', 'title'], Object.values(suites).map((s) => [s.id, String(s.version), s.primaryMetric, s.title])));
+      out(textTable(['id', 'version', 'metric', 'title'], Object.values(suites).map((s) => [s.id, String(s.version), s.judging ? `${s.primaryMetric} (${s.judging.primaryMetric} with --judge-base-url)` : s.primaryMetric, s.title])));
       out('');
       out('Backends:');
       out(textTable(['id', 'description'], Object.entries(backends).map(([id, b]) => [id, b.description])));
@@ -193,6 +199,7 @@ async function evalCommand(plan: ReturnType<typeof buildPlan>): Promise<void> {
   let baseDone = 0;
   let lastPlain = 0;
   let lastDownload = 0;
+  let lastJudge = 0;
   let lastPlainDone = -1;
   let firstProgress = true;
   const download = (what: string, loaded: number, total: number | null) => {
@@ -232,6 +239,16 @@ async function evalCommand(plan: ReturnType<typeof buildPlan>): Promise<void> {
         suiteStart = performance.now();
         firstProgress = true;
         break;
+      case 'judge': {
+        const now = performance.now();
+        if (e.done === e.total || now - lastJudge > (tty ? 200 : 5000)) {
+          lastJudge = now;
+          const line = `${e.suite}: judged ${e.done}/${e.total}`;
+          if (tty) process.stderr.write(`\r${line}\x1b[K${e.done === e.total ? '\n' : ''}`);
+          else err(line);
+        }
+        break;
+      }
       case 'progress': {
         if (firstProgress) {
           baseDone = e.progress.done - 1;

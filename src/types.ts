@@ -5,7 +5,7 @@ import type { Extracted, ScoreInput, Scorer } from './scorers/types.ts';
 
 export type { Extracted, MetricId, ScoreInput, Scorer } from './scorers/types.ts';
 
-export type SuiteId = 'vqav2' | 'mmmu' | 'chartqa' | 'docvqa' | 'coco-captions';
+export type SuiteId = 'vqav2' | 'mmmu' | 'chartqa' | 'docvqa' | 'coco-captions' | 'mathvista';
 
 /** An encoded image as stored in the dataset (the `datasets` Image struct). Decoded only when run. */
 export interface ImageRef {
@@ -109,7 +109,8 @@ export interface BackendReport {
   peakReservedMiB: number | null;
 }
 
-export type ErrorKind = 'backend' | 'timeout' | 'input';
+/** `judge`: the LLM judge that reads the answer failed (src/judge/); the model's response is kept. */
+export type ErrorKind = 'backend' | 'timeout' | 'input' | 'judge';
 
 export interface SampleError {
   kind: ErrorKind;
@@ -137,6 +138,8 @@ export type SampleResult =
       scores?: Record<string, number>;
       fallback?: boolean;
       reason?: string;
+      /** Where the answer the scorer read came from, for suites that can use a judge (MathVista). */
+      extraction?: { by: 'rule' | 'judge'; text: string; cached?: boolean };
     })
   | (SampleResultBase & {
       state: 'errored';
@@ -163,6 +166,27 @@ export interface SuiteOptions {
   split?: string;
 }
 
+/** A question for an LLM judge: one user message, answered greedily (src/judge/). */
+export interface JudgeRequest {
+  prompt: string;
+  maxTokens: number;
+}
+
+/**
+ * How a suite lets an LLM judge read free-form answers (MathVista's official answer extraction;
+ * later, grading open answers against references). Without a judge the suite's own `extract`,
+ * `scorer` and `primaryMetric` apply.
+ */
+export interface SuiteJudging {
+  /** The headline metric when a judge took part (the suite's `primaryMetric` names the rule-only one). */
+  primaryMetric: string;
+  scorer: Scorer;
+  /** The extraction when the suite's rules decide on their own, else the request for the judge. */
+  plan(text: string, sample: Sample): { extraction: string } | { request: JudgeRequest };
+  /** The extraction a judge's reply gives. */
+  read(reply: string, sample: Sample): string;
+}
+
 export interface Suite {
   id: SuiteId;
   title: string;
@@ -177,4 +201,6 @@ export interface Suite {
   scorer: Scorer;
   primaryMetric: string;
   scoreInput(sample: Sample, extracted: string): ScoreInput;
+  /** Present when the suite's official scoring uses an LLM judge (`--judge-base-url`). */
+  judging?: SuiteJudging;
 }

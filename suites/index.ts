@@ -5,6 +5,7 @@ import type { Suite, SuiteId } from '../src/types.ts';
 import { chartqa } from './chartqa.ts';
 import { cocoCaptions } from './coco-captions.ts';
 import { docvqa } from './docvqa.ts';
+import { mathvista } from './mathvista.ts';
 import { mmmu } from './mmmu.ts';
 import { vqav2 } from './vqav2.ts';
 
@@ -14,6 +15,7 @@ export const suites: Readonly<Record<SuiteId, Suite>> = {
   chartqa,
   docvqa,
   'coco-captions': cocoCaptions,
+  mathvista,
 };
 
 export const SUITE_IDS = Object.keys(suites) as SuiteId[];

@@ -1,6 +1,7 @@
 // Whether two runs may be gated against each other at all. Accuracy on different data, a changed
 // prompt (suite version) or a different sample selection is not a regression signal, so the gate
 // refuses (exit 2) and says exactly what differs, unless a rule explicitly allows that difference.
+// Answers read by a different LLM judge (MathVista) are never comparable.
 
 import type { SampleResult } from '../types.ts';
 import type { GateCheck } from './gate-check.ts';
@@ -91,6 +92,10 @@ export function checkComparable(params: {
         'allowFingerprintMismatch',
       );
     }
+    // A judge decides what each answer says: another judge (or none) changes scores without any
+    // change in the model, so no rule allows it.
+    const judgeOf = (s: SuiteResult) => (s.judge ? `judge ${s.judge.model}` : 'no judge');
+    if (judgeOf(b) !== judgeOf(c)) problems.push(`the answers were read by different judges: baseline ${judgeOf(b)}, candidate ${judgeOf(c)}`);
     if (onlyBaseline.length || onlyCandidate.length) {
       const parts = [
         onlyBaseline.length ? `${onlyBaseline.length} only in the baseline (${listIds(onlyBaseline)})` : '',

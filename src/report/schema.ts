@@ -42,7 +42,13 @@ export const suiteResultSchema = z.object({
     total: z.number().int(),
     scored: z.number().int(),
     errored: z.number().int(),
-    erroredByKind: z.object({ backend: z.number().int(), timeout: z.number().int(), input: z.number().int() }),
+    erroredByKind: z.object({
+      backend: z.number().int(),
+      timeout: z.number().int(),
+      input: z.number().int(),
+      /** The LLM judge failed on the sample's response (runs before judges existed have none). */
+      judge: z.number().int().default(0),
+    }),
   }),
   dataset: z.object({
     source: z.enum(['hub', 'cache', 'sample', 'local']),
@@ -54,6 +60,28 @@ export const suiteResultSchema = z.object({
     files: z.array(z.object({ path: z.string(), size: z.number(), sha256: z.string().optional() })),
   }),
   perf: perfSchema,
+  /**
+   * The LLM judge that read this suite's answers (MathVista's extraction), or null: its model, its
+   * base URL without credentials, the HTTP requests this invocation sent it and the answers the
+   * cache gave. Runs from before judges existed have none, which means null.
+   */
+  judge: z
+    .object({ model: z.string(), baseUrl: z.string(), calls: z.number().int(), cacheHits: z.number().int() })
+    .nullable()
+    .default(null),
+  /** What the judge cost, apart from the evaluated model's perf: tokens, latency, time, failures. */
+  judgePerf: z
+    .object({
+      /** Samples whose answer needed the judge (the others were decided by the suite's rules). */
+      requests: z.number().int(),
+      errors: z.number().int(),
+      promptTokens: z.number().int(),
+      outputTokens: z.number().int(),
+      durationSec: z.number(),
+      latencyMs: pctl,
+    })
+    .nullable()
+    .default(null),
 });
 
 export const resultsSchema = z.object({

@@ -13,6 +13,8 @@ import { readParquetInfo } from '../data/parquet-rows.ts';
 import { resolveLocalDataset, suiteOptions, type ResolvedDataset } from '../data/dataset.ts';
 import { DatasetUnavailableError, resolveHubDataset, type DatasetProgress } from '../data/hub-dataset.ts';
 import { HubNotFoundError } from '../hub/errors.ts';
+import { judgeFromPlan } from '../judge/from-plan.ts';
+import { extractionNotes, judgeSuite, type JudgeSuiteResult } from '../judge/judge-suite.ts';
 import { RESULTS_SCHEMA_VERSION, resultsSchema, type Results, type SuiteResult } from '../report/schema.ts';
 import { probeHardware } from '../telemetry/probe.ts';
 import { startSampler } from '../telemetry/sampler.ts';
@@ -31,6 +33,7 @@ export type EvalEvent =
   | { type: 'notice'; message: string }
   | { type: 'info'; message: string }
   | { type: 'data'; event: DatasetProgress }
+  | { type: 'judge'; suite: string; done: number; total: number }
   | { type: 'model'; event: OnnxProgress };
 
 export interface EvalOutcome {
@@ -98,6 +101,11 @@ async function countRows(datasets: readonly ResolvedDataset[], plan: RunPlan): P
   return plan.limit !== undefined ? Math.min(n, plan.limit) : n;
 }
 
+function judgePerfOf({ stats }: JudgeSuiteResult): NonNullable<SuiteResult['judgePerf']> {
+  const { requests, errors, promptTokens, outputTokens, durationSec, latencyMs } = stats;
+  return { requests, errors, promptTokens, outputTokens, durationSec, latencyMs };
+}
+
 export interface EvalDeps {
   signal: AbortSignal;
   onEvent?: (e: EvalEvent) => void;
@@ -131,6 +139,9 @@ async function evaluate(plan: RunPlan, deps: EvalDeps, backend: Backend): Promis
   if (model.notice) notices.push(model.notice);
   emit({ type: 'start', runDir, model, resumed: journal.results.size, repairedLines: journal.repairedLines });
   for (const n of notices) emit({ type: 'notice', message: n });
+  const judge = plan.judge ? judgeFromPlan(plan.judge, { runDir, maxRetries: plan.maxRetries, ...(deps.env ? { env: deps.env } : {}) }) : null;
+  // the judge's name is part of every cache key and of results.json: resolve it before any work
+  const judgeId = judge ? await judge.identity() : null;
 
   const telemetryCmd = plan.telemetryCmd ? plan.telemetryCmd.split(/\s+/).filter(Boolean) : undefined;
   const hardware = await probeHardware({
@@ -168,6 +179,12 @@ async function evaluate(plan: RunPlan, deps: EvalDeps, backend: Backend): Promis
       }
       const total = await countRows(datasets, plan);
       emit({ type: 'suite', suite: suite.id, total, source });
+      const notes = extractionNotes(suite, judgeId);
+      if (notes.info) emit({ type: 'info', message: notes.info });
+      if (notes.notice && !notices.includes(notes.notice)) {
+        notices.push(notes.notice);
+        emit({ type: 'notice', message: notes.notice });
+      }
       const outcome = await runSuite({
         suite,
         datasets,
@@ -190,13 +207,27 @@ async function evaluate(plan: RunPlan, deps: EvalDeps, backend: Backend): Promis
         const absent = plan.ids.filter((id) => !found.has(id));
         if (absent.length) emit({ type: 'notice', message: `${suite.id}: --ids not found in the data: ${absent.slice(0, 10).join(', ')}${absent.length > 10 ? ', …' : ''}` });
       }
-      const scores = finalizeSuite(suite, outcome.samples, journal.results);
-      interrupted ||= outcome.interrupted || scores.missing > 0;
+      let judged: JudgeSuiteResult | null = null;
+      if (judge && suite.judging && !outcome.interrupted && !deps.signal.aborted) {
+        judged = await judgeSuite({
+          suite,
+          judging: suite.judging,
+          stubs: outcome.samples,
+          results: journal.results,
+          judge,
+          signal: deps.signal,
+          onProgress: (done, n) => emit({ type: 'judge', suite: suite.id, done, total: n }),
+        });
+      }
+      // with a judge, a sample it has not read yet is unfinished, never scored by the rules instead
+      const outcomes = judged?.outcomes ?? (judge && suite.judging ? new Map() : undefined);
+      const scores = finalizeSuite(suite, outcome.samples, journal.results, outcomes ? { judged: outcomes } : {});
+      interrupted ||= outcome.interrupted || scores.missing > 0 || Boolean(judged?.interrupted);
       const ds = datasets[0];
       suiteResults.push({
         id: suite.id,
         version: suite.version,
-        primaryMetric: suite.primaryMetric,
+        primaryMetric: scores.primaryMetric,
         metrics: scores.metrics,
         counts: scores.counts,
         dataset: {
@@ -209,6 +240,8 @@ async function evaluate(plan: RunPlan, deps: EvalDeps, backend: Backend): Promis
           files: datasets.flatMap((d) => d.files.map((f) => ({ path: f.repoPath, size: f.size, ...(f.sha256 ? { sha256: f.sha256 } : {}) }))),
         },
         perf: buildPerf(outcome.produced, outcome.durationSec),
+        judge: judgeId && suite.judging ? { ...judgeId, calls: judged?.stats.calls ?? 0, cacheHits: judged?.stats.cacheHits ?? 0 } : null,
+        judgePerf: judged ? judgePerfOf(judged) : null,
       });
       finalResults.set(suite.id, scores.results);
       if (interrupted) break;

@@ -1,8 +1,11 @@
 // Final scoring of a suite: the scorer sees every scored sample at once, in dataset order, as the
 // reference scripts do (MMMU's seeded fallback draws follow processing order; CIDEr-D's document
 // frequencies come from the whole evaluated corpus). Errored samples are counted, never scored.
+// With judge outcomes (src/judge/judge-suite.ts), the suite's judged scorer reads each extraction,
+// and a failed grade errors the sample with kind `judge`.
 
-import type { SampleResult, Suite } from '../types.ts';
+import { judgeable, type JudgeOutcome } from '../judge/judge-suite.ts';
+import type { ErrorKind, SampleResult, Suite } from '../types.ts';
 import { journalKey } from './journal.ts';
 import type { SampleStub } from './run-suite.ts';
 import { aggregateWithCi } from './stats.ts';
@@ -10,45 +13,77 @@ import { aggregateWithCi } from './stats.ts';
 export interface SuiteScores {
   /** One result per sample of the selection that has finished, in dataset order. */
   results: SampleResult[];
+  /** The headline metric: the judged one when judge outcomes were given. */
+  primaryMetric: string;
   metrics: Record<string, { value: number | null; ci95: [number, number] | null }>;
   counts: {
     total: number;
     scored: number;
     errored: number;
-    erroredByKind: { backend: number; timeout: number; input: number };
+    erroredByKind: Record<ErrorKind, number>;
   };
   /** Samples of the selection with no result yet (an interrupted run). */
   missing: number;
 }
 
-export function finalizeSuite(suite: Suite, stubs: readonly SampleStub[], journal: ReadonlyMap<string, SampleResult>): SuiteScores {
+type Scored = Extract<SampleResult, { state: 'scored' }>;
+
+/** A result rebuilt from the model's part of it (what it generated, when) and the judge phase's outcome. */
+function withOutcome(r: SampleResult & { prediction: string }, outcome: JudgeOutcome): SampleResult {
+  const { suite, id, timing, promptTokens, outputTokens, tokenSource, images, attempts, prediction } = r;
+  const base = { suite, id, timing, promptTokens, outputTokens, tokenSource, images, attempts, prediction };
+  if ('error' in outcome) return { ...base, state: 'errored', extracted: null, score: null, error: { kind: 'judge', message: outcome.error } };
+  const extraction = { by: outcome.by, text: outcome.extraction, ...(outcome.by === 'judge' ? { cached: outcome.cached } : {}) };
+  // extracted and score are filled in by the scorer below
+  return { ...base, state: 'scored', extracted: null, score: 0, extraction };
+}
+
+export function finalizeSuite(
+  suite: Suite,
+  stubs: readonly SampleStub[],
+  journal: ReadonlyMap<string, SampleResult>,
+  options: { judged?: ReadonlyMap<string, JudgeOutcome> } = {},
+): SuiteScores {
+  const judged = options.judged && suite.judging ? options.judged : undefined;
+  const scorer = judged ? suite.judging!.scorer : suite.scorer;
+  const primaryMetric = judged ? suite.judging!.primaryMetric : suite.primaryMetric;
   const results: SampleResult[] = [];
   const scoredIdx: number[] = [];
-  const erroredByKind = { backend: 0, timeout: 0, input: 0 };
+  const extractions: string[] = [];
+  const erroredByKind: Record<ErrorKind, number> = { backend: 0, timeout: 0, input: 0, judge: 0 };
   let missing = 0;
+  const stubById = new Map(stubs.map((s) => [s.id, s]));
   for (const stub of stubs) {
-    const r = journal.get(journalKey(suite.id, stub.id));
+    let r = journal.get(journalKey(suite.id, stub.id));
     if (!r) {
       missing++;
       continue;
+    }
+    if (judged && judgeable(r)) {
+      const outcome = judged.get(stub.id);
+      if (!outcome) {
+        missing++; // judging was interrupted before this sample
+        continue;
+      }
+      r = withOutcome(r, outcome);
+      if (r.state === 'scored') extractions[results.length] = r.extraction!.text;
+    } else if (r.state === 'scored') {
+      extractions[results.length] = suite.extract(r.prediction, { ...stub, images: [] });
     }
     if (r.state === 'errored') erroredByKind[r.error.kind]++;
     else scoredIdx.push(results.length);
     results.push(r);
   }
-  const stubById = new Map(stubs.map((s) => [s.id, s]));
   const inputs = scoredIdx.map((i) => {
-    const r = results[i] as Extract<SampleResult, { state: 'scored' }>;
-    const stub = stubById.get(r.id)!;
-    const sample = { ...stub, images: [] };
-    return suite.scoreInput(sample, suite.extract(r.prediction, sample));
+    const stub = stubById.get(results[i].id)!;
+    return suite.scoreInput({ ...stub, images: [] }, extractions[i]);
   });
   const metrics: SuiteScores['metrics'] = {};
   if (inputs.length > 0) {
-    const set = suite.scorer.scoreSet(inputs);
+    const set = scorer.scoreSet(inputs);
     set.samples.forEach((s, k) => {
       const i = scoredIdx[k];
-      const prev = results[i] as Extract<SampleResult, { state: 'scored' }>;
+      const prev = results[i] as Scored;
       results[i] = {
         ...prev,
         score: s.score,
@@ -58,13 +93,14 @@ export function finalizeSuite(suite: Suite, stubs: readonly SampleStub[], journa
         ...(s.fallback !== undefined ? { fallback: s.fallback } : {}),
       };
     });
-    Object.assign(metrics, aggregateWithCi({ primaryMetric: suite.primaryMetric, perSampleMean: suite.scorer.perSampleMean }, set));
+    Object.assign(metrics, aggregateWithCi({ primaryMetric, perSampleMean: scorer.perSampleMean }, set));
   } else {
-    metrics[suite.primaryMetric] = { value: null, ci95: null };
+    metrics[primaryMetric] = { value: null, ci95: null };
   }
-  const errored = erroredByKind.backend + erroredByKind.timeout + erroredByKind.input;
+  const errored = Object.values(erroredByKind).reduce((a, b) => a + b, 0);
   return {
     results,
+    primaryMetric,
     metrics,
     counts: { total: stubs.length, scored: inputs.length, errored, erroredByKind },
     missing,

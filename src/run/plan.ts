@@ -40,9 +40,27 @@ export const configSchema = z.strictObject({
   warmup: z.number().int().min(0).optional(),
   revision: z.string().optional(),
   python: z.string().optional(),
+  judgeBaseUrl: z.string().optional(),
+  judgeModel: z.string().optional(),
+  judgeApiKeyEnv: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'an environment variable name').optional(),
+  judgeConcurrency: z.number().int().positive().optional(),
+  judgeTimeout: z.number().positive().optional(),
+  judgeCache: z.string().optional(),
 });
 
 export type RunConfig = z.infer<typeof configSchema>;
+
+/** The LLM judge (src/judge/): an OpenAI-compatible endpoint that suites with `judging` use. */
+export interface JudgePlan {
+  baseUrl: string;
+  model?: string;
+  /** Name of the environment variable holding the judge's API key; no key is sent without it. */
+  apiKeyEnv?: string;
+  concurrency: number;
+  timeoutSec: number;
+  /** A cache folder shared between runs, besides the run directory's own. */
+  cacheDir?: string;
+}
 
 /** The plan carries the backend's options (model, dtype, base URL …) as the registry defines them. */
 export interface RunPlan extends BackendOptions {
@@ -73,6 +91,7 @@ export interface RunPlan extends BackendOptions {
   warmup: number;
   /** Dataset revision (commit sha or branch) to pin. */
   revision?: string;
+  judge?: JudgePlan;
   runId: string;
   runDir: string;
   /** The effective configuration as saved in the run directory (no secrets). */
@@ -123,6 +142,40 @@ function slug(s: string): string {
   return s.replace(/^.*[\\/](?=[^\\/]+$)/, '').replace(/[^A-Za-z0-9._-]+/g, '-').slice(0, 60) || 'model';
 }
 
+const JUDGE_FLAGS = [
+  ['judgeModel', '--judge-model'],
+  ['judgeApiKeyEnv', '--judge-api-key-env'],
+  ['judgeConcurrency', '--judge-concurrency'],
+  ['judgeTimeout', '--judge-timeout'],
+  ['judgeCache', '--judge-cache'],
+] as const;
+
+/** The judge's part of the plan, checked: its options need its URL, and the URL holds no credentials. */
+function judgePlan(c: RunConfig): JudgePlan | undefined {
+  if (!c.judgeBaseUrl) {
+    const stray = JUDGE_FLAGS.find(([key]) => c[key] !== undefined);
+    if (stray) throw new UserError(`${stray[1]} needs --judge-base-url (the judge's OpenAI-compatible API root, e.g. http://127.0.0.1:8001/v1).`);
+    return undefined;
+  }
+  let url: URL;
+  try {
+    url = new URL(c.judgeBaseUrl);
+  } catch {
+    throw new UserError(`--judge-base-url '${c.judgeBaseUrl}' is not a URL. Example: --judge-base-url http://127.0.0.1:8001/v1`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new UserError(`--judge-base-url must be an http(s) URL, got '${url.protocol}'.`);
+  // fetch refuses URLs with user:password, and they would end up in config.json
+  if (url.username || url.password) throw new UserError('--judge-base-url must not hold credentials; put the key in an environment variable and name it with --judge-api-key-env.');
+  return {
+    baseUrl: c.judgeBaseUrl,
+    ...(c.judgeModel ? { model: c.judgeModel } : {}),
+    ...(c.judgeApiKeyEnv ? { apiKeyEnv: c.judgeApiKeyEnv } : {}),
+    concurrency: c.judgeConcurrency ?? 8,
+    timeoutSec: c.judgeTimeout ?? 60,
+    ...(c.judgeCache ? { cacheDir: c.judgeCache } : {}),
+  };
+}
+
 export function timestampId(d: Date): string {
   const p = (n: number) => String(n).padStart(2, '0');
   return `${d.getUTCFullYear()}${p(d.getUTCMonth() + 1)}${p(d.getUTCDate())}-${p(d.getUTCHours())}${p(d.getUTCMinutes())}${p(d.getUTCSeconds())}`;
@@ -152,6 +205,7 @@ export function buildPlan(params: {
   const runDir = params.resumeDir ?? c.out ?? join(params.reportsDir ?? 'reports', runId);
   // --retry-errors applies to one invocation, not to every later resume
   const { retryErrors: _once, ...persistent } = c;
+  const judge = judgePlan(c);
   const savedConfig: RunConfig = { ...persistent, suite: suites, backend, out: runDir };
   const ids = list(c.ids);
   const subjects = list(c.subject);
@@ -187,6 +241,7 @@ export function buildPlan(params: {
     warmup: c.warmup ?? 0,
     ...(c.revision ? { revision: c.revision } : {}),
     ...(c.python ? { python: c.python } : {}),
+    ...(judge ? { judge } : {}),
     runId,
     runDir,
     savedConfig,

@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import { BackendError } from '../backends/backend-error.ts';
 import { combineImages, decodeImage } from '../data/image.ts';
-import type { Backend, ContentPart, Generation, ImageInput, Request, Sample, SampleResult, Suite } from '../types.ts';
+import type { Backend, ContentPart, ErrorKind, Generation, ImageInput, Request, Sample, SampleResult, Suite } from '../types.ts';
 
 export interface RunSampleParams {
   suite: Suite;
@@ -106,7 +106,7 @@ async function buildRequest(suite: Suite, sample: Sample, backend: Backend, cach
   return { sampleId: sample.id, messages, maxTokens: suite.generation.maxTokens, temperature: 0 };
 }
 
-function errored(suite: Suite, sample: Sample, kind: 'backend' | 'timeout' | 'input', message: string, attempts: number): SampleResult {
+function errored(suite: Suite, sample: Sample, kind: ErrorKind, message: string, attempts: number): SampleResult {
   return { suite: suite.id, id: sample.id, state: 'errored', prediction: null, extracted: null, score: null, error: { kind, message }, attempts };
 }
 

@@ -84,7 +84,8 @@ export async function runSuite(p: RunSuiteParams): Promise<RunSuiteOutcome> {
     const { images, ...rest } = sample;
     samples.push({ ...rest, imageCount: images.length });
     const previous = p.journal.results.get(journalKey(p.suite.id, sample.id));
-    if (previous && !(p.retryErrors && previous.state === 'errored')) {
+    // a judge failure kept the response: the judge phase retries it, the model need not answer again
+    if (previous && !(p.retryErrors && previous.state === 'errored' && previous.error.kind !== 'judge')) {
       done++;
       if (previous.state === 'errored') errored++;
       continue;

@@ -33,7 +33,7 @@ function expectLayout(node: SchemaTree, feature: Feature): void {
     expect(node.children[1].element.converted_type, where).toBe('UTF8');
   } else if (type === 'Value') {
     const dtype = (feature as { dtype: string }).dtype;
-    const expected = { string: 'BYTE_ARRAY', int64: 'INT64', int32: 'INT32', int8: 'INT32' }[dtype];
+    const expected = { string: 'BYTE_ARRAY', int64: 'INT64', int32: 'INT32', int8: 'INT32', float64: 'DOUBLE' }[dtype];
     expect(node.element.type, `${where} (${dtype})`).toBe(expected);
     if (dtype === 'int8') expect(node.element.converted_type, where).toBe('INT_8');
   } else if (type === 'Sequence' || type === 'List' || type === 'LegacyList') {

@@ -26,8 +26,10 @@ export interface StreamScript {
   firstChunkMs?: number;
   /** ms between chunks (D). */
   intervalMs?: number;
-  /** Content chunks (n); 3 by default. */
+  /** Content chunks (n); 3 by default, 1 with `text`. */
   chunks?: number;
+  /** The reply's text, split over the content chunks (a judge's answer); `w0 w1 …` tokens by default. */
+  text?: string;
   /** Tokens per content chunk (k); 1 by default. */
   tokensPerChunk?: number;
   /** Send a role-only delta at T; the content chunks then come at T + D, T + 2D, … */
@@ -124,7 +126,7 @@ export async function startOpenAiServer(options: ServerOptions = {}): Promise<Sc
 
     const T = s.firstChunkMs ?? 0;
     const D = s.intervalMs ?? 0;
-    const n = s.chunks ?? 3;
+    const n = s.chunks ?? (s.text === undefined ? 3 : 1);
     const k = s.tokensPerChunk ?? 1;
     const items: Array<{ at: number; text: string; tokens: number }> = [];
     let at = T;
@@ -137,7 +139,12 @@ export async function startOpenAiServer(options: ServerOptions = {}): Promise<Sc
     for (let i = 0; i < n && fault?.type !== 'no-choices'; i++, at += D) {
       if (i === limit) break;
       let text = '';
-      for (let j = 0; j < k; j++) text += `w${token++} `;
+      if (s.text !== undefined) {
+        text = s.text.slice(Math.floor((i * s.text.length) / n), Math.floor(((i + 1) * s.text.length) / n));
+        token += k;
+      } else {
+        for (let j = 0; j < k; j++) text += `w${token++} `;
+      }
       const finish = i === n - 1 ? 'length' : null;
       items.push({ at, text: event(chunk([{ index: 0, delta: { content: text }, finish_reason: finish }])), tokens: k });
     }

@@ -27,6 +27,8 @@ export interface FixtureSuite {
   version?: number;
   fingerprint?: string;
   perf?: Partial<Perf>;
+  /** The judge that read the answers (MathVista), null or absent for none. */
+  judge?: SuiteResult['judge'];
 }
 
 export interface FixtureRun {
@@ -67,12 +69,13 @@ function suiteResult(f: FixtureSuite): SuiteResult {
   const suite = getSuite(f.suite);
   const scores = f.samples.flatMap((s) => (s.score === null ? [] : [s.score]));
   const errored = f.samples.length - scores.length;
+  const primary = f.judge && suite.judging ? suite.judging.primaryMetric : suite.primaryMetric;
   return {
     id: f.suite,
     version: f.version ?? suite.version,
-    primaryMetric: suite.primaryMetric,
-    metrics: { [suite.primaryMetric]: { value: scores.length ? mean(scores) : null, ci95: suite.scorer.perSampleMean ? bootstrapMeanCi(scores) : null } },
-    counts: { total: f.samples.length, scored: scores.length, errored, erroredByKind: { backend: errored, timeout: 0, input: 0 } },
+    primaryMetric: primary,
+    metrics: { [primary]: { value: scores.length ? mean(scores) : null, ci95: suite.scorer.perSampleMean ? bootstrapMeanCi(scores) : null } },
+    counts: { total: f.samples.length, scored: scores.length, errored, erroredByKind: { backend: errored, timeout: 0, input: 0, judge: 0 } },
     dataset: {
       source: 'local',
       repo: `fixture/${f.suite}`,
@@ -83,6 +86,8 @@ function suiteResult(f: FixtureSuite): SuiteResult {
       files: [{ path: 'data/test.parquet', size: 1234 }],
     },
     perf: { ...timedPerf(), ...f.perf },
+    judge: f.judge ?? null,
+    judgePerf: null,
   };
 }
 

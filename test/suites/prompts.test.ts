@@ -20,6 +20,12 @@ const RECORDED: Record<string, { version: number; maxTokens: number; text: strin
   chartqa: { version: 1, maxTokens: 16, images: 1, text: 'What is the value of the tallest bar?\nAnswer the question with a single word.' },
   docvqa: { version: 1, maxTokens: 32, images: 1, text: `What is the invoice number?${SHORT}` },
   'coco-captions': { version: 1, maxTokens: 64, images: 1, text: 'Provide a one-sentence caption for the provided image.' },
+  mathvista: {
+    version: 1,
+    maxTokens: 1024,
+    images: 1,
+    text: 'Hint: Please answer the question and provide the correct option letter, e.g., A, B, C, D, at the end.\nQuestion: Find the measure of angle x.\nChoices:\n(A) 60°\n(B) 70°\n(C) 80°\n(D) 90°',
+  },
 };
 
 async function samples(suite: Suite): Promise<Sample[]> {
@@ -59,8 +65,15 @@ describe('suite prompts', () => {
     expect(two.question).toMatch(/<image 1>[\s\S]*<image 2>|<image 2>[\s\S]*<image 1>/);
   });
 
+  it('mathvista: the prompt is the query column, unit and all', async () => {
+    const suite = getSuite('mathvista');
+    for (const s of await samples(suite)) expect(promptText(suite, s).text).toBe(s.meta.query);
+    const withUnit = (await samples(suite)).find((s) => s.meta.unit === 'years')!;
+    expect(promptText(suite, withUnit).text).toMatch(/\(Unit: years\)$/);
+  });
+
   it('lmms-eval post-processing: outputs are stripped except for MMMU, which the official parser reads raw', () => {
-    for (const id of SUITE_IDS) {
+    for (const id of SUITE_IDS.filter((s) => s !== 'mathvista')) {
       const suite = getSuite(id);
       const sample: Sample = { id: 'x', images: [], question: '', references: [], meta: {} };
       expect(suite.extract('  B \n', sample)).toBe(id === 'mmmu' ? '  B \n' : 'B');

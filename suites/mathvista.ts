@@ -1,0 +1,122 @@
+// MathVista testmini from the official `AI4Math/MathVista` repo, prompted with the dataset's `query`
+// column (hint, question, unit and choices, as the official build_query.py wrote it; lmms-eval's
+// default) and scored as the official evaluation/calculate_score.py (src/scorers/mathvista.ts).
+//
+// The official pipeline reads each response with an LLM (evaluation/extract_answer.py). With
+// `--judge-base-url` the harness does the same (`judging`: the official rules first, then the judge,
+// quick_extract off as in the official default): the headline metric is `accuracy`. Without a judge
+// only the rules run, with quick_extract on, and a response that no rule reads is normalised whole:
+// the metric is then `accuracy_rule_extract`, which is not comparable with official numbers.
+
+import { RowError, num, optStr, str, strList, image } from '../src/data/row-fields.ts';
+import {
+  extractionFromReply,
+  extractionPrompt,
+  ruleExtraction,
+  type MathVistaAnswerType,
+  type MathVistaProblem,
+  type MathVistaQuestionType,
+} from '../src/scorers/mathvista-extract.ts';
+import { createMathVistaScorer } from '../src/scorers/mathvista.ts';
+import { pyStrip } from '../src/scorers/python.ts';
+import type { Sample, Suite } from '../src/types.ts';
+import { imagesThenText } from './prompts.ts';
+
+const QUESTION_TYPES: readonly MathVistaQuestionType[] = ['multi_choice', 'free_form'];
+const ANSWER_TYPES: readonly MathVistaAnswerType[] = ['text', 'integer', 'float', 'list'];
+
+/** The official GPT_Model's default `max_tokens` for extraction (models/gpt.py). */
+const JUDGE_MAX_TOKENS = 1024;
+
+function oneOf<T extends string>(row: Record<string, unknown>, column: string, allowed: readonly T[]): T {
+  const v = str(row, column);
+  if (!(allowed as readonly string[]).includes(v)) throw new RowError(`column '${column}' should be one of ${allowed.join(', ')}, found '${v}'`);
+  return v as T;
+}
+
+function metadata(row: Record<string, unknown>): Record<string, unknown> {
+  const m = row.metadata;
+  if (typeof m !== 'object' || m === null || Array.isArray(m)) throw new RowError("column 'metadata' should be a struct {task, skills, …}");
+  return m as Record<string, unknown>;
+}
+
+function problemOf(s: Sample): MathVistaProblem {
+  return {
+    questionType: s.meta.question_type as MathVistaQuestionType,
+    answerType: s.meta.answer_type as MathVistaAnswerType,
+    choices: s.choices ?? null,
+    query: String(s.meta.query),
+  };
+}
+
+export const mathvista: Suite = {
+  id: 'mathvista',
+  title: 'MathVista (testmini)',
+  version: 1,
+  datasets: (o) => [
+    { repo: 'AI4Math/MathVista', config: 'default', split: o.split ?? 'testmini', dataFiles: [`data/${o.split ?? 'testmini'}-*`] },
+  ],
+  toSample: (row) => {
+    const questionType = oneOf(row, 'question_type', QUESTION_TYPES);
+    const answerType = oneOf(row, 'answer_type', ANSWER_TYPES);
+    const choices = row.choices === null || row.choices === undefined ? null : strList(row, 'choices');
+    if (questionType === 'multi_choice' && !choices?.length) throw new RowError("a multi_choice row needs a non-empty 'choices' list");
+    if (questionType === 'free_form' && answerType === 'text') throw new RowError("a free_form row needs answer_type integer, float or list, found 'text'");
+    const precision = row.precision === null || row.precision === undefined ? null : num(row, 'precision');
+    if (answerType === 'float' && (precision === null || !Number.isFinite(precision))) throw new RowError("a float answer needs column 'precision'");
+    const meta = metadata(row);
+    return {
+      id: str(row, 'pid'),
+      images: [image(row, 'decoded_image')],
+      question: str(row, 'question'),
+      references: [str(row, 'answer')],
+      ...(choices ? { choices } : {}),
+      meta: {
+        query: str(row, 'query'),
+        question_type: questionType,
+        answer_type: answerType,
+        precision,
+        unit: optStr(row, 'unit'),
+        task: str(meta, 'task'),
+        // a list in the data; kept as JSON text because sample metadata holds scalars
+        skills: JSON.stringify(strList(meta, 'skills')),
+        language: optStr(meta, 'language'),
+      },
+    };
+  },
+  prompt: (s) => imagesThenText(s.images.length, String(s.meta.query)),
+  generation: { maxTokens: 1024 },
+  // lmms-eval strips the response before extraction; a response no rule reads is normalised whole
+  extract: (text, s) => {
+    const response = pyStrip(text);
+    return ruleExtraction(response, problemOf(s), { quickExtract: true }) ?? response;
+  },
+  scorer: createMathVistaScorer('accuracy_rule_extract'),
+  primaryMetric: 'accuracy_rule_extract',
+  scoreInput: (s, extracted) => ({
+    id: s.id,
+    prediction: extracted,
+    references: s.references,
+    ...(s.choices ? { options: s.choices } : {}),
+    questionType: s.meta.question_type === 'multi_choice' ? 'multiple-choice' : 'open',
+    answerType: s.meta.answer_type as MathVistaAnswerType,
+    precision: typeof s.meta.precision === 'number' ? s.meta.precision : null,
+    groups: {
+      task: [String(s.meta.task)],
+      skills: JSON.parse(String(s.meta.skills)) as string[],
+      question_type: [String(s.meta.question_type)],
+      answer_type: [String(s.meta.answer_type)],
+    },
+  }),
+  judging: {
+    primaryMetric: 'accuracy',
+    scorer: createMathVistaScorer('accuracy'),
+    plan: (text, s) => {
+      const response = pyStrip(text);
+      const p = problemOf(s);
+      const extraction = ruleExtraction(response, p, { quickExtract: false });
+      return extraction !== null ? { extraction } : { request: { prompt: extractionPrompt(p.query, response), maxTokens: JUDGE_MAX_TOKENS } };
+    },
+    read: (reply) => extractionFromReply(reply),
+  },
+};
