@@ -106,6 +106,27 @@ describe('npm run score', () => {
     expect(r.stderr).toMatch(/:1: field 'options'/);
   });
 
+  it('mathvista: normalises and compares extracted answers as the official calculate_score.py', async () => {
+    const cases = JSON.parse(readFileSync(new URL('../fixtures/mathvista/official-cases.json', import.meta.url), 'utf8')).normalize as Array<{
+      extraction: string; choices: string[] | null; question_type: string; answer_type: string; precision: number | null; answer: string; normalized: string | null; true_false: boolean;
+    }>;
+    const file = jsonl('mathvista.jsonl', cases.map((c, i) => ({
+      id: String(i), prediction: c.extraction, references: [c.answer], ...(c.choices ? { options: c.choices } : {}),
+      question_type: c.question_type, answer_type: c.answer_type, precision: c.precision,
+    })));
+    const r = await runCli(['score', '--metric', 'mathvista', '--input', file, '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(out.samples.map((s: { score: number }) => s.score)).toEqual(cases.map((c) => (c.true_false ? 1 : 0)));
+    expect(out.samples.map((s: { extracted: string | null }) => s.extracted)).toEqual(cases.map((c) => c.normalized));
+    expect(out.aggregate.accuracy).toBe(cases.filter((c) => c.true_false).length / cases.length);
+
+    const bad = jsonl('mathvista-bad.jsonl', [{ id: '1', prediction: 'B', references: ['x'], question_type: 'multi_choice', answer_type: 'text' }]);
+    const e = await runCli(['score', '--metric', 'mathvista', '--input', bad]);
+    expect(e.code).toBe(2);
+    expect(e.stderr).toMatch(/:1: field 'options': a multi_choice line needs its options/);
+  });
+
   it('an unknown metric is a usage error', async () => {
     const r = await runCli(['score', '--metric', 'bleu', '--input', 'x.jsonl']);
     expect(r.code).toBe(2);
