@@ -7,6 +7,7 @@
 
 import { imageFeature, sequenceFeature, valueFeature } from '../../src/data/write-parquet.ts';
 import type { Features } from '../../src/data/write-parquet.ts';
+import { anglesTriangle, circleWithRadius, rightTriangle } from './mmmu.ts';
 import type { SampleSet } from './sample-set.ts';
 import { circle, line, polygon, polyline, rect, regularPoints, renderPng, svg, text } from './svg.ts';
 import type { Point } from './svg.ts';
@@ -14,7 +15,7 @@ import type { Point } from './svg.ts';
 const W = 400;
 const H = 300;
 const INK = '#1a1a1a';
-const FILL = '#dbe8f7';
+const FILL = '#dbe8f7'; // the MMMU sample's figures' colours, whose helpers this reuses
 
 type AnswerType = 'text' | 'integer' | 'float' | 'list';
 
@@ -55,31 +56,6 @@ function query(item: Item): string {
 }
 
 const label = (x: number, y: number, s: string, size = 18) => text(x, y, s, { size, anchor: 'middle', weight: 'bold' });
-
-/** A triangle with base angles a° and b° drawn to scale, the apex marked x. */
-function anglesTriangle(a: number, b: number): string[] {
-  const base = 260;
-  const ta = Math.tan((a * Math.PI) / 180);
-  const tb = Math.tan((b * Math.PI) / 180);
-  const apexX = (base * tb) / (ta + tb);
-  const p: Point = [70, 250];
-  const q: Point = [70 + base, 250];
-  const r: Point = [70 + apexX, 250 - apexX * ta];
-  return [
-    polygon([p, q, r], FILL, INK),
-    text(p[0] + 40, p[1] - 10, `${a}°`, { size: 16, weight: 'bold' }),
-    text(q[0] - 40, q[1] - 10, `${b}°`, { size: 16, weight: 'bold', anchor: 'end' }),
-    text(r[0], r[1] + 40, 'x', { size: 20, weight: 'bold', anchor: 'middle', italic: true }),
-  ];
-}
-
-function rightTriangle(horizontal: string, vertical: string): string[] {
-  return [polygon([[90, 240], [330, 240], [90, 60]], FILL, INK), polyline([[106, 240], [106, 224], [90, 224]], INK, 1.5), label(210, 268, horizontal), label(66, 156, vertical)];
-}
-
-function circleWithRadius(radiusLabel: string): string[] {
-  return [circle(200, 150, 110, FILL, INK), circle(200, 150, 3.5, INK), line([200, 150], [310, 150], INK, 2), label(255, 140, radiusLabel)];
-}
 
 function bars(title: string, data: Array<[string, number]>, max: number, colour = '#3b75af'): string[] {
   const top = 50;
@@ -167,7 +143,7 @@ const VQA = 'visual question answering';
 const ITEMS: Item[] = [
   {
     question: 'Find the measure of angle x.', choices: ['60°', '70°', '80°', '90°'], answer: '70°', answerType: 'text',
-    body: anglesTriangle(50, 60), task: GPS, skills: ['geometry reasoning', 'algebraic reasoning'], context: 'geometry diagram', grade: 'high school',
+    body: anglesTriangle(), task: GPS, skills: ['geometry reasoning', 'algebraic reasoning'], context: 'geometry diagram', grade: 'high school',
   },
   {
     question: 'Which city has the highest rainfall?', choices: ['Oslo', 'Lima', 'Rome', 'Cairo'], answer: 'Rome', answerType: 'text',
@@ -179,7 +155,7 @@ const ITEMS: Item[] = [
   },
   {
     question: 'What is the area of the circle? Use 3.14 for π.', choices: ['9.42', '18.84', '28.26', '113.04', '6'], answer: '28.26', answerType: 'text',
-    body: circleWithRadius('r = 3'), task: GPS, skills: ['geometry reasoning', 'arithmetic reasoning'], context: 'geometry diagram', grade: 'elementary school',
+    body: circleWithRadius('r = 3', 80), task: GPS, skills: ['geometry reasoning', 'arithmetic reasoning'], context: 'geometry diagram', grade: 'elementary school',
   },
   {
     question: 'What is the perimeter of the rectangle?', choices: ['11cm', '22cm', '28cm', '14cm'], answer: '22cm', answerType: 'text',

@@ -29,7 +29,7 @@ const label = (x: number, y: number, s: string) => text(x, y, s, { size: 18, anc
 const rightAngle = (x: number, y: number, dx: number, dy: number) =>
   polyline([[x + dx, y], [x + dx, y + dy], [x, y + dy]], INK, 1.5);
 
-function rightTriangle(horizontal: string, vertical: string, hypotenuse?: string): string[] {
+export function rightTriangle(horizontal: string, vertical: string, hypotenuse?: string): string[] {
   const a: Point = [90, 240];
   const b: Point = [330, 240];
   const c: Point = [90, 60];
@@ -42,7 +42,7 @@ function rightTriangle(horizontal: string, vertical: string, hypotenuse?: string
   ];
 }
 
-function circleWithRadius(radiusLabel: string, r = 110): string[] {
+export function circleWithRadius(radiusLabel: string, r = 110): string[] {
   return [
     circle(200, 150, r, FILL, INK),
     circle(200, 150, 3.5, INK),
@@ -51,7 +51,7 @@ function circleWithRadius(radiusLabel: string, r = 110): string[] {
   ];
 }
 
-function squareFigure(side: string): string[] {
+export function squareFigure(side: string): string[] {
   return [rect(120, 70, 160, 160, FILL, INK, 2), label(200, 258, side), label(98, 156, side), rightAngle(120, 230, 14, -14)];
 }
 
@@ -210,7 +210,7 @@ function arc(center: Point, r: number, from: number, to: number): string {
 }
 
 /** A triangle with base angles 50° and 60° drawn to scale; the apex angle x is 70°. */
-function anglesTriangle(): string[] {
+export function anglesTriangle(): string[] {
   const base = 260;
   const t50 = Math.tan((50 * Math.PI) / 180);
   const t60 = Math.tan((60 * Math.PI) / 180);
