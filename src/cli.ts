@@ -277,6 +277,9 @@ async function evalCommand(plan: ReturnType<typeof buildPlan>): Promise<void> {
     return [s.id, s.primaryMetric, formatMetric(s.primaryMetric, m?.value), ci, `${s.counts.scored}/${s.counts.total}`, String(s.counts.errored), tps === null ? 'n/a' : tps.toFixed(1)];
   });
   out(textTable(['suite', 'metric', 'value', '95% CI', 'scored', 'errored', 'out tok/s'], rows));
+  for (const s of r.suites) {
+    if (s.judge) out(`${s.id}: judge ${s.judge.model} at ${s.judge.baseUrl}: ${s.judge.calls} call(s), ${s.judge.cacheHits} from the cache, ${s.judgePerf?.errors ?? 0} error(s)`);
+  }
   out(`report: ${outcome.runDir}/report.md`);
   if (outcome.interrupted) {
     err(`\nInterrupted. Resume with:\n  npm run eval -- --resume ${outcome.runDir}`);

@@ -58,6 +58,24 @@ export function reportMarkdown(results: Results): string {
       `| ${s.id} | ${num(p.durationSec, 1)} | ${num(p.requestsPerSec)} | ${num(p.outputTokensPerSec, 1)} | ${ms(p.ttftMs?.p50)} | ${ms(p.ttftMs?.p99)} | ${ms(p.tpotMs?.p50)} | ${ms(p.e2eLatencyMs?.p50)} | ${ms(p.e2eLatencyMs?.p99)} | ${p.tokenSource} |`,
     );
   }
+  const judged = results.suites.filter((s) => s.judge);
+  if (judged.length) {
+    // the judge's own cost, never mixed into the model's performance above
+    lines.push(
+      '',
+      '## Judge',
+      '',
+      '| suite | judge model | base URL | calls | cache hits | needed the judge | errors | prompt tokens | output tokens | latency p50 ms | time s |',
+      '|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|',
+    );
+    for (const s of judged) {
+      const j = s.judge!;
+      const p = s.judgePerf;
+      lines.push(
+        `| ${s.id} | ${mdCell(j.model)} | ${mdCell(j.baseUrl)} | ${j.calls} | ${j.cacheHits} | ${p?.requests ?? 'n/a'} | ${p?.errors ?? 'n/a'} | ${p?.promptTokens ?? 'n/a'} | ${p?.outputTokens ?? 'n/a'} | ${ms(p?.latencyMs?.p50)} | ${num(p?.durationSec, 1)} |`,
+      );
+    }
+  }
   const mem = results.memory;
   const vram = mem.peakVramMiB === null ? 'not measured' : `${mem.peakVramMiB} MiB peak, ${mem.meanVramMiB ?? 'n/a'} MiB mean (${mem.tool}, ${mem.samples} polls)`;
   lines.push('', `Peak RSS: ${num(mem.peakRssMiB, 0)} MiB; GPU memory: ${vram}`, '');

@@ -108,6 +108,8 @@ describe('eval --suite mathvista with a judge', () => {
       expect(line.extraction, c.pid).toEqual(c.prompt ? { by: 'judge', text: c.judge_reply, cached: false } : { by: 'rule', text: c.extraction });
     }
     for (const f of ['results.json', 'samples.jsonl', 'config.json', 'report.md']) expect(readFileSync(join(out, f), 'utf8')).not.toContain('sk-judge-secret-value');
+    expect(r.stdout).toMatch(new RegExp(`mathvista: judge judge-a at .*: ${JUDGED.length} call\\(s\\), 0 from the cache, 0 error\\(s\\)`));
+    expect(readFileSync(join(out, 'report.md'), 'utf8')).toMatch(new RegExp(`## Judge[\\s\\S]*\\| mathvista \\| judge-a \\| http://127\\.0\\.0\\.1:\\d+/v1 \\| ${JUDGED.length} \\| 0 \\| ${JUDGED.length} \\| 0 \\|`));
 
     // Re-scoring the finished run: every answer comes from the run's cache, identical results.
     const before = server.chatBodies().length;
