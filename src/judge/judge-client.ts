@@ -9,6 +9,7 @@ import pLimit from 'p-limit';
 import { displayUrl } from '../backends/http-errors.ts';
 import { isRetryable } from '../backends/backend-error.ts';
 import { createOpenAiBackend } from '../backends/openai.ts';
+import { UserError } from '../errors.ts';
 import { abortableSleep, backoffMs, RunAborted } from '../run/run-sample.ts';
 import type { JudgeRequest, Message } from '../types.ts';
 import { judgeCacheKey, promptSha256, type JudgeCache } from './judge-cache.ts';
@@ -81,6 +82,10 @@ export function createJudge(options: JudgeOptions): Judge {
       (info) => ({ model: info.id, baseUrl: shownUrl }),
       (e: unknown) => {
         identity = undefined; // a later call may find the server up
+        // the backend's message names its own flags; say which server and which flags are meant
+        if (e instanceof UserError) {
+          throw new UserError(`The judge: ${e.message.replace('--base-url', '--judge-base-url').replace('--model.', '--judge-model.')}`, e.exitCode);
+        }
         throw e;
       },
     );

@@ -5,6 +5,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { UserError } from '../../src/errors.ts';
 import { createJudge, JudgeError, type JudgeOptions } from '../../src/judge/judge-client.ts';
 import { openJudgeCache } from '../../src/judge/judge-cache.ts';
 import { startOpenAiServer, type ScriptedServer, type StreamScript } from '../helpers/openai-server.ts';
@@ -119,9 +120,13 @@ describe('the judge client', () => {
     expect((e as Error).message).not.toContain('sk-wrong-key');
   });
 
-  it('asks GET /models for the model when none is named', async () => {
+  it('asks GET /models for the model when none is named, and says which flags to fix when it cannot', async () => {
     server = await startOpenAiServer({ script: { text: '14' }, models: ['served-judge'] });
     const judge = judgeFor(mkdtempSync(join(tmpdir(), 'judge-')), { model: undefined });
     expect((await judge.identity()).model).toBe('served-judge');
+    const down = judgeFor(mkdtempSync(join(tmpdir(), 'judge-')), { model: undefined, baseUrl: 'http://127.0.0.1:1/v1' });
+    const e = await down.identity().catch((x: unknown) => x);
+    expect(e).toBeInstanceOf(UserError);
+    expect((e as UserError).message).toMatch(/^The judge: Cannot reach the server at http:\/\/127\.0\.0\.1:1\/v1\/models .*--judge-base-url end in \/v1\? Or pass --judge-model\.$/);
   });
 });
