@@ -14,9 +14,9 @@ import { resolveLocalDataset, streamSamples, suiteOptions } from '../src/data/da
 import { decodeImage } from '../src/data/image.ts';
 import { runSample, type ImageCache } from '../src/run/run-sample.ts';
 import type { Sample } from '../src/types.ts';
-import { getSuite } from '../suites/index.ts';
+import { getStyledSuite } from '../suites/index.ts';
 
-const suite = getSuite('chartqa');
+const suite = getStyledSuite('chartqa');
 
 async function loadSamples(): Promise<Sample[]> {
   const datasets = await Promise.all(suite.datasets(suiteOptions({})).map((s) => resolveLocalDataset(suite, s, 'sample')));

@@ -13,6 +13,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parquetBytes } from '../src/data/write-parquet.ts';
 import { sniffImageType } from '../src/data/image.ts';
+import { ai2dSamples } from './samples/ai2d.ts';
 import { chartqaSamples } from './samples/chartqa.ts';
 import { cocoCaptionsSamples } from './samples/coco-captions.ts';
 import { docvqaSamples } from './samples/docvqa.ts';
@@ -21,7 +22,7 @@ import { mmmuSamples } from './samples/mmmu.ts';
 import type { SampleSet } from './samples/sample-set.ts';
 import { vqav2Samples } from './samples/vqav2.ts';
 
-export const SAMPLE_SETS: readonly SampleSet[] = [vqav2Samples, mmmuSamples, chartqaSamples, docvqaSamples, cocoCaptionsSamples, mathvistaSamples];
+export const SAMPLE_SETS: readonly SampleSet[] = [vqav2Samples, mmmuSamples, chartqaSamples, docvqaSamples, cocoCaptionsSamples, mathvistaSamples, ai2dSamples];
 
 export interface WrittenSample {
   file: string;

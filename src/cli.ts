@@ -12,8 +12,11 @@ import { formatMetric, textTable } from './report/text-table.ts';
 import { compareRuns } from './report/compare.ts';
 import { gateRuns } from './report/gate.ts';
 import { runEval, type EvalEvent } from './run/eval.ts';
+import { metaEvalsCommand, type MetaEvalsOptions } from './meta-evals/meta-evals-command.ts';
 import { buildPlan, type RunConfig } from './run/plan.ts';
 import { scoreFile } from './run/score-file.ts';
+import { CARD_PRESETS, PRESET_IDS } from './presets/card-presets.ts';
+import { PROMPT_STYLE_DESCRIPTIONS, PROMPT_STYLES, styledSuite, stylesOf } from './prompt-style/styles.ts';
 import { METRIC_IDS } from './scorers/types.ts';
 import { formatHardware } from './telemetry/format-hardware.ts';
 import { probeHardware } from './telemetry/probe.ts';
@@ -64,7 +67,10 @@ function buildProgram(): Command {
     .option('--data <source>', "'hub', 'sample' (bundled synthetic rows) or a parquet file/folder")
     .option('--limit <n>', 'first N samples of each suite', positiveInt)
     .option('--ids <ids>', 'only these sample ids, comma-separated')
-    .option('--subject <names>', 'MMMU subjects, comma-separated (default Math)')
+    .option('--subject <names>', "MMMU subjects, comma-separated, or 'all' for the 30 validation subjects (default Math)")
+    .option('--prompt-style <style>', `whose prompts, token limits and answer extraction (${PROMPT_STYLES.join('|')}; default lmms-eval)`)
+    .option('--preset <name>', `a model card in one command: its suites, prompt style and MMMU subjects, its numbers in the report (${PRESET_IDS.join(', ')})`)
+    .option('--raw-prompt', 'transformers: send the Llama 3 dialog text (with <|image|>) as written, past the chat template')
     .option('--split <name>', 'dataset split (default: the suite’s evaluation split)')
     .option('--concurrency <n>', 'requests in flight', positiveInt)
     .option('--request-timeout <seconds>', 'per-request timeout', positiveNumber)
@@ -107,6 +113,27 @@ function buildProgram(): Command {
         defaults: { backend: 'onnx', data: 'hub' },
       });
       await evalCommand(plan);
+    });
+
+  program
+    .command('meta-evals')
+    .description("Map Meta's published Llama 3.2 Vision outputs (llama-32-evals details, parquet or JSONL) onto a suite's samples: writes {id, prediction} JSONL for --backend replay")
+    .requiredOption('--suite <id>', `the suite the details belong to (${SUITE_IDS.join(', ')})`)
+    .requiredOption('--input <file>', "Meta's `<model>-evals__<task>__details` rows: a parquet file from the Hub, or JSONL")
+    .requiredOption('--out <file>', 'where the {id, prediction} JSONL goes')
+    .option('--data <source>', "the suite's data to match against: 'hub' (default), 'sample' or a parquet file/folder")
+    .option('--subject <names>', "MMMU subjects, or 'all' (the card's 900 questions)")
+    .option('--split <name>', 'dataset split (default: the suite’s evaluation split)')
+    .option('--lmms-org <org>', "org hosting lmms-eval's dataset copies")
+    .option('--revision <sha|branch>', 'dataset revision to pin')
+    .option('--question-column <name>', "Meta's question column (default input_question)")
+    .option('--prediction-column <name>', "Meta's output column (default output_prediction_text)")
+    .option('--id-column <name>', "a column that already holds this harness's sample ids (skips matching by question)")
+    .action(async (o: MetaEvalsOptions) => {
+      const r = await metaEvalsCommand(o, err);
+      out(r.lines[0]);
+      for (const w of r.warnings) err(w);
+      out(r.lines.slice(1).join('\n'));
     });
 
   program
@@ -155,7 +182,13 @@ function buildProgram(): Command {
     .description('List suites and backends')
     .action(() => {
       out('Suites:');
-      out(textTable(['id', 'version', 'metric', 'title'], Object.values(suites).map((s) => [s.id, String(s.version), s.judging ? `${s.primaryMetric} (${s.judging.primaryMetric} with --judge-base-url)` : s.primaryMetric, s.title])));
+      out(textTable(['id', 'metric', 'prompt styles (version)', 'title'], Object.values(suites).map((s) => [s.id, s.judging ? `${s.primaryMetric} (${s.judging.primaryMetric} with --judge-base-url)` : s.primaryMetric, stylesOf(s).map((st) => `${st} v${styledSuite(s, st).version}`).join(', '), s.title])));
+      out('');
+      out('Prompt styles (--prompt-style):');
+      out(textTable(['style', 'prompts'], PROMPT_STYLES.map((st) => [st, PROMPT_STYLE_DESCRIPTIONS[st]])));
+      out('');
+      out('Presets (--preset):');
+      out(textTable(['preset', 'suites', 'style', 'what'], Object.values(CARD_PRESETS).map((p) => [p.id, p.suites.join(','), p.promptStyle, p.title])));
       out('');
       out('Backends:');
       out(textTable(['id', 'description'], Object.entries(backends).map(([id, b]) => [id, b.description])));

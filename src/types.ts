@@ -5,7 +5,13 @@ import type { Extracted, ScoreInput, Scorer } from './scorers/types.ts';
 
 export type { Extracted, MetricId, ScoreInput, Scorer } from './scorers/types.ts';
 
-export type SuiteId = 'vqav2' | 'mmmu' | 'chartqa' | 'docvqa' | 'coco-captions' | 'mathvista';
+export type SuiteId = 'vqav2' | 'mmmu' | 'chartqa' | 'docvqa' | 'coco-captions' | 'mathvista' | 'ai2d';
+
+/**
+ * Which protocol's prompts a run uses (`--prompt-style`): lmms-eval's defaults, or the prompts Meta
+ * documents for the Llama 3.2 Vision model card (11B text, and the 90B text where it differs).
+ */
+export type PromptStyle = 'lmms-eval' | 'llama-3.2' | 'llama-3.2-90b';
 
 /** An encoded image as stored in the dataset (the `datasets` Image struct). Decoded only when run. */
 export interface ImageRef {
@@ -137,6 +143,8 @@ export type SampleResult =
       score: number;
       scores?: Record<string, number>;
       fallback?: boolean;
+      /** The style asked for a `FINAL ANSWER:` line and the output had none (the whole output was read). */
+      noFinalAnswer?: true;
       reason?: string;
       /** Where the answer the scorer read came from, for suites that can use a judge (MathVista). */
       extraction?: { by: 'rule' | 'judge'; text: string; cached?: boolean };
@@ -187,20 +195,48 @@ export interface SuiteJudging {
   read(reply: string, sample: Sample): string;
 }
 
+/** What a suite's extraction read out of the output. */
+export interface Extraction {
+  /** The text the scorer reads. */
+  answer: string;
+  /**
+   * Set by styles that ask for a `FINAL ANSWER:` line: true when the output had none and the whole
+   * stripped output was used instead (counted as `no_final_answer`).
+   */
+  noFinalAnswer?: boolean;
+}
+
+/** What one prompt style sets for a suite: the prompt, how many tokens, and how the answer is read. */
+export interface SuiteStyle {
+  /** Bumped whenever this style's prompt, extraction or scoring changes. */
+  version: number;
+  prompt(sample: Sample): Prompt;
+  generation: { maxTokens: number };
+  extract(text: string, sample: Sample): Extraction;
+  /** Replaces the suite's scoreInput when this style scores against other labels (AI2D: option numbers, not letters). */
+  scoreInput?(sample: Sample, extracted: string): ScoreInput;
+}
+
+/** A suite's prompt styles: lmms-eval's is required, the others exist where the protocol defines them. */
+export type SuiteStyles = { 'lmms-eval': SuiteStyle } & Partial<Record<Exclude<PromptStyle, 'lmms-eval'>, SuiteStyle>>;
+
+/** A benchmark: where its rows come from, how a row becomes a Sample, and how it is scored. */
 export interface Suite {
   id: SuiteId;
   title: string;
-  /** Bumped whenever the prompt, extraction or scoring changes. */
-  version: number;
   datasets(options: SuiteOptions): DatasetSpec[];
   /** Maps a dataset row to a Sample; throws with the row's problem when a required column is missing. */
   toSample(row: Record<string, unknown>, dataset: DatasetSpec, index: number): Sample;
-  prompt(sample: Sample): Prompt;
-  generation: { maxTokens: number };
-  extract(text: string, sample: Sample): string;
   scorer: Scorer;
   primaryMetric: string;
   scoreInput(sample: Sample, extracted: string): ScoreInput;
   /** Present when the suite's official scoring uses an LLM judge (`--judge-base-url`). */
   judging?: SuiteJudging;
+  styles: SuiteStyles;
+}
+
+/** A suite with one prompt style chosen (suites/index.ts `styledSuite`): what a run evaluates. */
+export interface StyledSuite extends Omit<Suite, 'styles'>, Omit<SuiteStyle, 'scoreInput'> {
+  /** The style the run asked for (`llama-3.2-90b` may be served by the suite's `llama-3.2` text). */
+  promptStyle: PromptStyle;
 }

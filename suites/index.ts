@@ -1,7 +1,9 @@
 // The suite registry: `--suite <id>` looks names up here.
 
 import { unknownName } from '../src/errors.ts';
-import type { Suite, SuiteId } from '../src/types.ts';
+import { styledSuite } from '../src/prompt-style/styles.ts';
+import type { PromptStyle, StyledSuite, Suite, SuiteId } from '../src/types.ts';
+import { ai2d } from './ai2d.ts';
 import { chartqa } from './chartqa.ts';
 import { cocoCaptions } from './coco-captions.ts';
 import { docvqa } from './docvqa.ts';
@@ -16,6 +18,7 @@ export const suites: Readonly<Record<SuiteId, Suite>> = {
   docvqa,
   'coco-captions': cocoCaptions,
   mathvista,
+  ai2d,
 };
 
 export const SUITE_IDS = Object.keys(suites) as SuiteId[];
@@ -23,4 +26,9 @@ export const SUITE_IDS = Object.keys(suites) as SuiteId[];
 export function getSuite(id: string): Suite {
   if (id in suites) return suites[id as SuiteId];
   throw unknownName('suite', id, SUITE_IDS);
+}
+
+/** The suite with one prompt style chosen (default lmms-eval); a style it lacks is a UserError. */
+export function getStyledSuite(id: string, style?: PromptStyle): StyledSuite {
+  return styledSuite(getSuite(id), style);
 }

@@ -52,7 +52,6 @@ function problemOf(s: Sample): MathVistaProblem {
 export const mathvista: Suite = {
   id: 'mathvista',
   title: 'MathVista (testmini)',
-  version: 1,
   datasets: (o) => [
     { repo: 'AI4Math/MathVista', config: 'default', split: o.split ?? 'testmini', dataFiles: [`data/${o.split ?? 'testmini'}-*`] },
   ],
@@ -84,13 +83,6 @@ export const mathvista: Suite = {
       },
     };
   },
-  prompt: (s) => imagesThenText(s.images.length, String(s.meta.query)),
-  generation: { maxTokens: 1024 },
-  // lmms-eval strips the response before extraction; a response no rule reads is normalised whole
-  extract: (text, s) => {
-    const response = pyStrip(text);
-    return ruleExtraction(response, problemOf(s), { quickExtract: true }) ?? response;
-  },
   scorer: createMathVistaScorer('accuracy_rule_extract'),
   primaryMetric: 'accuracy_rule_extract',
   scoreInput: (s, extracted) => ({
@@ -108,6 +100,18 @@ export const mathvista: Suite = {
       answer_type: [String(s.meta.answer_type)],
     },
   }),
+  styles: {
+    'lmms-eval': {
+      version: 1,
+      prompt: (s) => imagesThenText(s.images.length, String(s.meta.query)),
+      generation: { maxTokens: 1024 },
+      // lmms-eval strips the response before extraction; a response no rule reads is normalised whole
+      extract: (text, s) => {
+        const response = pyStrip(text);
+        return { answer: ruleExtraction(response, problemOf(s), { quickExtract: true }) ?? response };
+      },
+    },
+  },
   judging: {
     primaryMetric: 'accuracy',
     scorer: createMathVistaScorer('accuracy'),

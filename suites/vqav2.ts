@@ -1,10 +1,13 @@
 // VQAv2 validation as lmms-eval's `vqav2_val` (lmms-eval tasks/vqav2, 75571cf), scored with the
-// official GT-Vision-Lab vqaEval.py accuracy (src/scorers/vqa-accuracy.ts).
+// official GT-Vision-Lab vqaEval.py accuracy (src/scorers/vqa-accuracy.ts). The `llama-3.2` style is
+// Meta's model-card prompt; Meta reports test-dev, whose answers are not public, so it runs on
+// validation here too.
 
 import { image, num, str } from '../src/data/row-fields.ts';
 import { RowError } from '../src/data/row-fields.ts';
 import { vqaScorer } from '../src/scorers/vqa-accuracy.ts';
 import type { Suite } from '../src/types.ts';
+import { META_MAX_TOKENS, META_PROMPTS, metaPrompt } from './llama-3.2-prompts.ts';
 import { imagesThenText, SHORT_ANSWER, stripOutput } from './prompts.ts';
 
 function answersInIdOrder(v: unknown): string[] {
@@ -21,7 +24,6 @@ function answersInIdOrder(v: unknown): string[] {
 export const vqav2: Suite = {
   id: 'vqav2',
   title: 'VQAv2 (validation)',
-  version: 1,
   datasets: (o) => [
     { repo: `${o.lmmsOrg}/VQAv2`, config: 'default', split: o.split ?? 'validation', dataFiles: [`data/${o.split ?? 'validation'}-*`] },
   ],
@@ -32,10 +34,21 @@ export const vqav2: Suite = {
     references: answersInIdOrder(row.answers),
     meta: { question_type: str(row, 'question_type'), answer_type: str(row, 'answer_type'), image_id: num(row, 'image_id') },
   }),
-  prompt: (s) => imagesThenText(s.images.length, `${s.question}${SHORT_ANSWER}`),
-  generation: { maxTokens: 16 },
-  extract: stripOutput,
   scorer: vqaScorer,
   primaryMetric: 'accuracy',
   scoreInput: (s, extracted) => ({ id: s.id, prediction: extracted, references: s.references }),
+  styles: {
+    'lmms-eval': {
+      version: 1,
+      prompt: (s) => imagesThenText(s.images.length, `${s.question}${SHORT_ANSWER}`),
+      generation: { maxTokens: 16 },
+      extract: stripOutput,
+    },
+    'llama-3.2': {
+      version: 1,
+      prompt: (s) => metaPrompt(META_PROMPTS.vqav2, s.images.length, { question: s.question }),
+      generation: { maxTokens: META_MAX_TOKENS.vqav2 },
+      extract: stripOutput,
+    },
+  },
 };

@@ -51,8 +51,12 @@ async function filesUnder(root: string, spec: DatasetSpec, label: string): Promi
   return Promise.all(chosen.map(async (p) => ({ path: p, repoPath: relative(root, p), size: (await stat(p)).size })));
 }
 
-/** Resolves `--data sample` or `--data <path>` for one of a suite's dataset specs. */
-export async function resolveLocalDataset(suite: Suite, spec: DatasetSpec, data: string): Promise<ResolvedDataset> {
+/**
+ * Resolves `--data sample` or `--data <path>` for one of a suite's dataset specs. `mirror`: the folder
+ * must lay files out as the repo does (a suite reading several configs, such as MMMU's subjects,
+ * cannot take "every file in the folder" for each of them).
+ */
+export async function resolveLocalDataset(suite: Pick<Suite, 'id'>, spec: DatasetSpec, data: string, opts: { mirror?: boolean } = {}): Promise<ResolvedDataset> {
   if (data === 'sample') {
     const root = join(SAMPLES_ROOT, suite.id);
     return { source: 'sample', spec, revision: null, files: await filesUnder(root, spec, `The bundled sample ${root}`) };
@@ -64,11 +68,17 @@ export async function resolveLocalDataset(suite: Suite, spec: DatasetSpec, data:
   } catch {
     throw new UserError(`--data ${data}: no such file or folder. Use 'hub', 'sample', or a parquet file or folder in the suite's schema.`);
   }
-  if (st.isFile()) return { source: 'local', spec, revision: null, files: [{ path, repoPath: data, size: st.size }] };
+  if (st.isFile()) {
+    if (opts.mirror) throw new UserError(`--data ${data} is one file, but this run reads several configs (e.g. MMMU subjects); give a folder laid out like the repo (<config>/<split>-*.parquet).`);
+    return { source: 'local', spec, revision: null, files: [{ path, repoPath: data, size: st.size }] };
+  }
   // A folder may mirror the repo (globs apply) or simply hold the split's files.
   const all = await walk(path);
   if (all.length === 0) throw new UserError(`--data ${data}: the folder holds no .parquet file.`);
   const matching = all.filter((p) => matchesAny(relative(path, p).split('\\').join('/'), spec.dataFiles));
+  if (!matching.length && opts.mirror) {
+    throw new UserError(`--data ${data}: no parquet file matches ${spec.dataFiles.join(', ')} (config '${spec.config}'). With several configs the folder must mirror the repo, e.g. ${spec.config}/${spec.split}-00000-of-00001.parquet.`);
+  }
   const chosen = matching.length ? matching : all;
   return {
     source: 'local',
@@ -89,7 +99,7 @@ export interface SampleStreamItem {
  * is a schema problem in the file, reported with file and row number.
  */
 export async function* streamSamples(params: {
-  suite: Suite;
+  suite: Pick<Suite, 'id' | 'toSample'>;
   datasets: readonly ResolvedDataset[];
   limit?: number;
   ids?: ReadonlySet<string>;

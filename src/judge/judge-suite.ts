@@ -11,6 +11,9 @@ import { journalKey } from '../run/journal.ts';
 import { RunAborted } from '../run/run-sample.ts';
 import type { SampleStub } from '../run/run-suite.ts';
 import type { SampleResult, Suite, SuiteJudging } from '../types.ts';
+
+/** What the judging phase reads of a suite (a Suite, or one with a prompt style chosen). */
+type JudgedSuite = Pick<Suite, 'id' | 'title' | 'primaryMetric' | 'judging'>;
 import { JudgeError, type Judge, type JudgeIdentity } from './judge-client.ts';
 
 export type JudgeOutcome = { extraction: string; by: 'rule' | 'judge'; cached: boolean } | { error: string };
@@ -30,7 +33,7 @@ export interface JudgeSuiteStats {
 }
 
 export interface JudgeSuiteParams {
-  suite: Suite;
+  suite: JudgedSuite;
   judging: SuiteJudging;
   stubs: readonly SampleStub[];
   results: ReadonlyMap<string, SampleResult>;
@@ -55,7 +58,7 @@ export interface JudgeSuiteResult {
  * What a run says about how a suite's answers were read: the judge in use (info), or, for a suite
  * whose official scoring needs one when none was given, that its number is not the official one.
  */
-export function extractionNotes(suite: Suite, judge: JudgeIdentity | null): { info?: string; notice?: string } {
+export function extractionNotes(suite: JudgedSuite, judge: JudgeIdentity | null): { info?: string; notice?: string } {
   if (!suite.judging) return {};
   if (judge) return { info: `${suite.id}: answers read by the official rules, then by the judge ${judge.model} at ${judge.baseUrl} (${suite.judging.primaryMetric})` };
   return {

@@ -8,7 +8,7 @@ const HEADER = [
   'row', 'is_reference', 'model', 'backend', 'gpu', 'gpu_count', 'dtype', 'hardware_label', 'run_id', 'suite', 'suite_version',
   'dataset_fingerprint', 'same_data_as_reference', 'primary_metric', 'value', 'ci95_low', 'ci95_high', 'output_tokens_per_sec',
   'requests_per_sec', 'ttft_p50_ms', 'ttft_p99_ms', 'tpot_p50_ms', 'peak_vram_mib', 'gpu_memory_total_mib',
-  'throughput_ratio', 'ttft_p50_ratio', 'peak_vram_ratio',
+  'throughput_ratio', 'ttft_p50_ratio', 'peak_vram_ratio', 'prompt_style', 'card_value', 'card_delta', 'card_in_ci95',
 ];
 
 const na = (v: number | string | null | undefined): number | string => (v === null || v === undefined ? 'n/a' : v);
@@ -24,6 +24,8 @@ export function compareCsv(c: Comparison): string {
         cell ? String(cell.sameData) : 'n/a', col.primaryMetric, na(cell?.value), na(cell?.ci?.[0]), na(cell?.ci?.[1]),
         na(cell?.outputTokensPerSec), na(cell?.requestsPerSec), na(cell?.ttftP50Ms), na(cell?.ttftP99Ms), na(cell?.tpotP50Ms),
         na(cell?.peakVramMiB), na(r.vramTotalMiB), na(cell?.throughputRatio), na(cell?.ttftP50Ratio), na(cell?.vramRatio),
+        cell ? (cell.result.promptStyle ?? 'lmms-eval') : 'n/a', na(cell?.result.card?.value), na(cell?.result.card?.delta),
+        cell?.result.card && cell.result.card.inCi95 !== null ? String(cell.result.card.inCi95) : 'n/a',
       ]);
     });
   }

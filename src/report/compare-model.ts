@@ -78,7 +78,8 @@ function ratio(a: number | null, b: number | null): number | null {
 }
 
 function dataKey(s: SuiteResult): string {
-  return `v${s.version} · ${s.dataset.fingerprint.replace(/^sha256:/, '').slice(0, 12)}`;
+  // prompt styles version their prompts separately, so the style is part of what was evaluated
+  return `${s.promptStyle ?? 'lmms-eval'} v${s.version} · ${s.dataset.fingerprint.replace(/^sha256:/, '').slice(0, 12)}`;
 }
 
 function uniqueLabels(rows: readonly CompareRow[], base: (r: CompareRow) => string): string[] {
@@ -143,7 +144,7 @@ export function buildComparison(runs: readonly LoadedRun[], opts: { reference?: 
     let dataWarning: string | null = null;
     if (groups.size > 1) {
       const parts = [...groups].map(([k, labels]) => `${k} in ${labels.join(', ')}`);
-      dataWarning = `${id}: the runs did not evaluate the same data (suite version · dataset fingerprint: ${parts.join('; ')}); accuracy values marked ⚠ are not comparable with the reference.`;
+      dataWarning = `${id}: the runs did not evaluate the same data (prompt style, suite version · dataset fingerprint: ${parts.join('; ')}); accuracy values marked ⚠ are not comparable with the reference.`;
       warnings.push(dataWarning);
     }
     if (present.some((f) => f.result.dataset.source === 'sample')) {

@@ -2,6 +2,7 @@
 // comparison.html so the three always agree. Writers escape the strings for their format.
 // Missing figures read `n/a`; ratios read `×1.85` (row ÷ reference row).
 
+import { cardCaveats, formatDelta, inCiText } from './card-text.ts';
 import type { Comparison, CompareRow, SuiteCell } from './compare-model.ts';
 import { formatMetric } from './text-table.ts';
 
@@ -54,31 +55,47 @@ export function runsTable(c: Comparison): StringTable {
   };
 }
 
+/** Model-card columns, shown for a suite when some run of it was made with `--preset`. */
+const CARD_HEADER = ['card', 'ours − card', 'card in CI', 'card notes'];
+
+function cardCells(metric: string, cell: SuiteCell): string[] {
+  const card = cell.result.card;
+  if (!card) return ['n/a', 'n/a', 'n/a', ''];
+  return [formatMetric(metric, card.value), formatDelta(metric, card.delta), inCiText(card.inCi95), cardCaveats(cell.result).join('; ')];
+}
+
 /** One table per suite: accuracy with its interval, throughput, latency and memory, with ratios. */
 export function suiteTables(c: Comparison): StringTable[] {
-  return c.suites.map((col) => ({
-    title: `${col.id} (${col.primaryMetric})`,
-    header: ['row', 'dtype', `${col.primaryMetric} [95% CI]`, 'out tok/s', 'tok/s vs ref', 'req/s', 'TTFT p50 ms', 'TTFT vs ref', 'TTFT p99 ms', 'TPOT p50 ms', 'peak VRAM MiB', 'VRAM vs ref'],
-    rows: c.rows.map((r, i) => {
-      const cell = col.cells[i];
-      const label = i === c.referenceIndex ? `${r.label} (ref)` : r.label;
-      if (!cell) return [label, r.dtype ?? 'n/a', ...new Array<string>(10).fill('n/a')];
-      return [
-        label,
-        r.dtype ?? 'n/a',
-        metricText(col.primaryMetric, cell),
-        num(cell.outputTokensPerSec, 1),
-        ratioText(cell.throughputRatio),
-        num(cell.requestsPerSec, 2),
-        num(cell.ttftP50Ms, 1),
-        ratioText(cell.ttftP50Ratio),
-        num(cell.ttftP99Ms, 1),
-        num(cell.tpotP50Ms, 1),
-        num(cell.peakVramMiB, 0),
-        ratioText(cell.vramRatio),
-      ];
-    }),
-    align: ['left', 'left', ...new Array<'right'>(10).fill('right')],
-    warning: col.dataWarning,
-  }));
+  return c.suites.map((col) => {
+    const withCard = col.cells.some((cell) => cell?.result.card);
+    const width = 10 + (withCard ? CARD_HEADER.length : 0);
+    return {
+      title: `${col.id} (${col.primaryMetric})`,
+      header: [
+        'row', 'dtype', `${col.primaryMetric} [95% CI]`, ...(withCard ? CARD_HEADER : []), 'out tok/s', 'tok/s vs ref', 'req/s', 'TTFT p50 ms', 'TTFT vs ref', 'TTFT p99 ms', 'TPOT p50 ms', 'peak VRAM MiB', 'VRAM vs ref',
+      ],
+      rows: c.rows.map((r, i) => {
+        const cell = col.cells[i];
+        const label = i === c.referenceIndex ? `${r.label} (ref)` : r.label;
+        if (!cell) return [label, r.dtype ?? 'n/a', ...new Array<string>(width).fill('n/a')];
+        return [
+          label,
+          r.dtype ?? 'n/a',
+          metricText(col.primaryMetric, cell),
+          ...(withCard ? cardCells(col.primaryMetric, cell) : []),
+          num(cell.outputTokensPerSec, 1),
+          ratioText(cell.throughputRatio),
+          num(cell.requestsPerSec, 2),
+          num(cell.ttftP50Ms, 1),
+          ratioText(cell.ttftP50Ratio),
+          num(cell.ttftP99Ms, 1),
+          num(cell.tpotP50Ms, 1),
+          num(cell.peakVramMiB, 0),
+          ratioText(cell.vramRatio),
+        ];
+      }),
+      align: ['left', 'left', 'right', ...(withCard ? (['right', 'right', 'left', 'left'] as const) : []), ...new Array<'right'>(9).fill('right')],
+      warning: col.dataWarning,
+    };
+  });
 }

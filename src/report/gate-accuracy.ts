@@ -3,8 +3,8 @@
 // p-value under the rule's alpha (statistical significance), so noise alone never fails CI and a
 // tiny but certain drop is still allowed.
 
-import { getSuite } from '../../suites/index.ts';
-import type { SampleResult, ScoreInput, Suite } from '../types.ts';
+import { getStyledSuite } from '../../suites/index.ts';
+import type { SampleResult, ScoreInput, StyledSuite } from '../types.ts';
 import { formatDelta, formatP, type CheckUnit, type GateCheck } from './gate-check.ts';
 import type { SuitePairing } from './gate-comparable.ts';
 import type { LoadSampleInfo, SampleInfo } from './gate-references.ts';
@@ -32,15 +32,15 @@ function scoredPairs(p: SuitePairing): Array<[Scored, Scored]> {
   return pairs;
 }
 
-function inputsFor(suite: Suite, infos: Map<string, SampleInfo>): (results: readonly Scored[]) => ScoreInput[] {
+function inputsFor(suite: StyledSuite, infos: Map<string, SampleInfo>): (results: readonly Scored[]) => ScoreInput[] {
   return (results) => results.map((r) => {
     const sample = { ...infos.get(r.id)!, images: [] };
-    return suite.scoreInput(sample, suite.extract(r.prediction, sample));
+    return suite.scoreInput(sample, suite.extract(r.prediction, sample).answer);
   });
 }
 
 /** Corpus metric: rescore both runs on each resampled set of images (ids made unique per draw). */
-function corpusTest(p: { suite: Suite; metric: string; infos: Map<string, SampleInfo>; pairs: ReadonlyArray<[Scored, Scored]>; rule: GateRule }): PairedTestResult {
+function corpusTest(p: { suite: StyledSuite; metric: string; infos: Map<string, SampleInfo>; pairs: ReadonlyArray<[Scored, Scored]>; rule: GateRule }): PairedTestResult {
   const { suite, metric, pairs, rule } = p;
   const toInputs = inputsFor(suite, p.infos);
   const base = toInputs(pairs.map((x) => x[0]));
@@ -91,7 +91,8 @@ export async function accuracyCheck(p: AccuracyCheckParams): Promise<GateCheck> 
   if (rule.maxAccuracyDrop === null) return check({ verdict: 'skip', note: 'Accuracy check turned off (maxAccuracyDrop: null).' });
   const pairs = scoredPairs(pairing);
   if (pairs.length === 0) return check({ verdict: 'skip', note: 'No sample was scored in both runs.' });
-  const suite = getSuite(pairing.suite);
+  // both runs used the same style (gate-comparable.ts refuses otherwise)
+  const suite = getStyledSuite(pairing.suite, pairing.baseline.promptStyle);
   const opts = { resamples: rule.resamples, seed: rule.seed };
   let test: PairedTestResult;
   let fallback = '';

@@ -85,6 +85,12 @@ export function checkComparable(params: {
     if (b.version !== c.version) {
       differ(`suite version differs: baseline v${b.version}, candidate v${c.version}`, rule.allowVersionMismatch, 'allowVersionMismatch');
     }
+    // another prompt style is another prompt (and its versions count separately): like a version change
+    const bStyle = b.promptStyle ?? 'lmms-eval';
+    const cStyle = c.promptStyle ?? 'lmms-eval';
+    if (bStyle !== cStyle) {
+      differ(`prompt style differs: baseline ${bStyle}, candidate ${cStyle}`, rule.allowVersionMismatch, 'allowVersionMismatch');
+    }
     if (b.dataset.fingerprint !== c.dataset.fingerprint) {
       differ(
         `dataset fingerprint differs: baseline ${b.dataset.fingerprint} (${b.dataset.source} ${b.dataset.repo}, ${baselineSamples.size} samples), candidate ${c.dataset.fingerprint} (${c.dataset.source} ${c.dataset.repo}, ${candidateSamples.size} samples)`,
@@ -103,7 +109,7 @@ export function checkComparable(params: {
       ].filter(Boolean);
       differ(`sample sets differ: ${parts.join('; ')}`, rule.allowSampleMismatch, 'allowSampleMismatch');
     }
-    const describe = (s: SuiteResult, n: number) => `v${s.version} ${shortFingerprint(s.dataset.fingerprint)} n=${n}`;
+    const describe = (s: SuiteResult, n: number) => `${s.promptStyle ?? 'lmms-eval'} v${s.version} ${shortFingerprint(s.dataset.fingerprint)} n=${n}`;
     const baseText = describe(b, baselineSamples.size);
     const candText = describe(c, candidateSamples.size);
     if (problems.length) {

@@ -12,13 +12,16 @@ import { UserError } from '../errors.ts';
 import type { Sample, Suite } from '../types.ts';
 import type { LoadedRun } from './load-run.ts';
 
+/** What reading a suite's samples needs (a Suite, or a StyledSuite). */
+export type SuiteData = Pick<Suite, 'id' | 'datasets' | 'toSample'>;
+
 /** A sample without its images: enough to rebuild the scorer's input from a prediction. */
 export type SampleInfo = Omit<Sample, 'images'>;
 
 /** Loads the given samples of a suite for a run, or returns null (with the reason) when the data is not available here. */
 export type LoadSampleInfo = (
   run: LoadedRun,
-  suite: Suite,
+  suite: SuiteData,
   ids: ReadonlySet<string>,
 ) => Promise<{ samples: Map<string, SampleInfo> } | { samples: null; reason: string }>;
 
@@ -40,7 +43,7 @@ export function sampleInfoLoader(opts: { env?: NodeJS.ProcessEnv } = {}): LoadSa
   return (run, suite, ids) => loadFromConfig(run, suite, ids, opts.env ?? process.env);
 }
 
-async function loadFromConfig(run: LoadedRun, suite: Suite, ids: ReadonlySet<string>, env: NodeJS.ProcessEnv): ReturnType<LoadSampleInfo> {
+async function loadFromConfig(run: LoadedRun, suite: SuiteData, ids: ReadonlySet<string>, env: NodeJS.ProcessEnv): ReturnType<LoadSampleInfo> {
   const recorded = run.results.suites.find((s) => s.id === suite.id)?.dataset;
   if (!recorded) return { samples: null, reason: `${run.resultsPath} has no ${suite.id} results` };
   let config: SavedConfig = {};

@@ -1,7 +1,8 @@
 // report.md: the run summary a person reads (and CI can paste into a step summary).
 
+import { cardCaveats, formatDelta, inCiText } from './card-text.ts';
 import { formatMetric } from './text-table.ts';
-import type { Results } from './schema.ts';
+import type { Results, SuiteResult } from './schema.ts';
 
 /** Escapes text for a Markdown table cell (pipes and newlines would break the row; HTML is inert text). */
 export function mdCell(text: string): string {
@@ -30,15 +31,18 @@ export function reportMarkdown(results: Results): string {
     '',
     '## Accuracy',
     '',
-    '| suite | metric | value | 95% CI | scored | errored | data |',
-    '|---|---|---:|---|---:|---:|---|',
+    '| suite | prompt style | metric | value | 95% CI | scored | errored | data |',
+    '|---|---|---|---:|---|---:|---:|---|',
   ];
   for (const s of results.suites) {
     const m = s.metrics[s.primaryMetric];
     const ci = m?.ci95 ? `${formatMetric(s.primaryMetric, m.ci95[0])} – ${formatMetric(s.primaryMetric, m.ci95[1])}` : '';
-    const data = `${s.dataset.source}: ${mdCell(s.dataset.repo)}${s.dataset.revision ? `@${s.dataset.revision.slice(0, 10)}` : ''}`;
-    lines.push(`| ${s.id} v${s.version} | ${s.primaryMetric} | ${formatMetric(s.primaryMetric, m?.value)} | ${ci} | ${s.counts.scored}/${s.counts.total} | ${s.counts.errored} | ${data} |`);
+    const data = `${s.dataset.source}: ${mdCell(s.dataset.repo)}${s.dataset.revision ? `@${s.dataset.revision.slice(0, 10)}` : ''} (${mdCell(s.dataset.split)})`;
+    lines.push(
+      `| ${s.id} v${s.version} | ${s.promptStyle ?? 'lmms-eval'} | ${s.primaryMetric} | ${formatMetric(s.primaryMetric, m?.value)} | ${ci} | ${s.counts.scored}/${s.counts.total} | ${s.counts.errored} | ${data} |`,
+    );
   }
+  lines.push(...cardLines(results.suites));
   const extra = results.suites.flatMap((s) =>
     Object.entries(s.metrics)
       .filter(([k]) => k !== s.primaryMetric)
@@ -80,4 +84,26 @@ export function reportMarkdown(results: Results): string {
   const vram = mem.peakVramMiB === null ? 'not measured' : `${mem.peakVramMiB} MiB peak, ${mem.meanVramMiB ?? 'n/a'} MiB mean (${mem.tool}, ${mem.samples} polls)`;
   lines.push('', `Peak RSS: ${num(mem.peakRssMiB, 0)} MiB; GPU memory: ${vram}`, '');
   return lines.join('\n');
+}
+
+/** The "Model card" section of report.md; empty when no suite carries a card number. */
+function cardLines(suites: readonly SuiteResult[]): string[] {
+  const withCard = suites.filter((s) => s.card);
+  if (!withCard.length) return [];
+  const lines = [
+    '',
+    `## Against the model card (${mdCell(withCard[0].card!.title)})`,
+    '',
+    '| suite | metric | card | card split | ours | 95% CI | ours − card | card in our CI | notes |',
+    '|---|---|---:|---|---:|---|---:|---|---|',
+  ];
+  for (const s of withCard) {
+    const card = s.card!;
+    const m = s.metrics[s.primaryMetric];
+    const ci = m?.ci95 ? `${formatMetric(card.metric, m.ci95[0])} – ${formatMetric(card.metric, m.ci95[1])}` : 'n/a';
+    lines.push(
+      `| ${s.id} | ${card.metric} | ${formatMetric(card.metric, card.value)} | ${mdCell(card.split)} | ${formatMetric(card.metric, m?.value)} | ${ci} | ${formatDelta(card.metric, card.delta)} | ${inCiText(card.inCi95)} | ${mdCell(cardCaveats(s).join('; '))} |`,
+    );
+  }
+  return lines;
 }

@@ -3,6 +3,8 @@
 // Later capabilities add blocks (server, telemetry) without breaking the paths listed here.
 
 import { z } from 'zod';
+import { PROMPT_STYLES } from '../prompt-style/styles.ts';
+import type { PromptStyle } from '../types.ts';
 import { hardwareSchema } from '../telemetry/hardware-schema.ts';
 import { telemetrySummarySchema } from '../telemetry/telemetry-summary-schema.ts';
 
@@ -33,9 +35,30 @@ export const perfSchema = z.object({
   e2eLatencyMs: pctl,
 });
 
+/** The model card's number for a suite run under `--preset`, and where this run lands against it. */
+export const cardSchema = z.object({
+  preset: z.string(),
+  title: z.string(),
+  metric: z.string(),
+  /** The card's number, in the metric's own scale (accuracy 0..1). */
+  value: z.number(),
+  /** The split the card reports on. */
+  split: z.string(),
+  /** This run's value minus the card's; null when nothing was scored. */
+  delta: z.number().nullable(),
+  /** Whether the card's number lies inside this run's 95% interval; null without an interval. */
+  inCi95: z.boolean().nullable(),
+  /** False when the run evaluated fewer samples than the full split (--limit, --ids, an interrupted run). */
+  fullRun: z.boolean(),
+  note: z.string().optional(),
+});
+
 export const suiteResultSchema = z.object({
   id: z.string(),
+  /** The version of the suite's prompt style that ran (prompts, extraction and scoring). */
   version: z.number().int(),
+  /** Whose prompts were sent (`--prompt-style`); absent in runs made before prompt styles existed, which were lmms-eval. */
+  promptStyle: z.enum(PROMPT_STYLES as readonly PromptStyle[] as [PromptStyle, ...PromptStyle[]]).optional(),
   primaryMetric: z.string(),
   metrics: z.record(z.string(), metricValue),
   counts: z.object({
@@ -82,6 +105,7 @@ export const suiteResultSchema = z.object({
     })
     .nullable()
     .default(null),
+  card: cardSchema.optional(),
 });
 
 export const resultsSchema = z.object({
@@ -128,6 +152,7 @@ export const resultsSchema = z.object({
 
 export type Results = z.infer<typeof resultsSchema>;
 export type SuiteResult = z.infer<typeof suiteResultSchema>;
+export type CardResult = z.infer<typeof cardSchema>;
 export type Perf = z.infer<typeof perfSchema>;
 
 export function resultsJsonSchema(): object {

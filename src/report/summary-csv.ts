@@ -8,7 +8,7 @@ export function summaryCsv(results: Results): string {
     'run_id', 'model', 'backend', 'dtype', 'gpu', 'gpu_count', 'hardware_label', 'suite', 'suite_version',
     'primary_metric', 'value', 'ci95_low', 'ci95_high', 'total', 'scored', 'errored', 'dataset_source',
     'dataset_revision', 'dataset_fingerprint', 'duration_sec', 'requests_per_sec', 'output_tokens_per_sec',
-    'ttft_p50_ms', 'ttft_p99_ms', 'tpot_p50_ms', 'e2e_p50_ms', 'e2e_p99_ms', 'peak_rss_mib', 'peak_vram_mib',
+    'ttft_p50_ms', 'ttft_p99_ms', 'tpot_p50_ms', 'e2e_p50_ms', 'e2e_p99_ms', 'peak_rss_mib', 'peak_vram_mib', 'prompt_style',
   ];
   const gpu = results.hardware.gpus[0]?.model ?? results.hardware.gpus[0]?.name ?? '';
   const rows = results.suites.map((s) => {
@@ -20,7 +20,7 @@ export function summaryCsv(results: Results): string {
       s.counts.total, s.counts.scored, s.counts.errored, s.dataset.source, s.dataset.revision ?? '', s.dataset.fingerprint,
       p.durationSec, p.requestsPerSec ?? '', p.outputTokensPerSec ?? '', p.ttftMs?.p50 ?? '', p.ttftMs?.p99 ?? '',
       p.tpotMs?.p50 ?? '', p.e2eLatencyMs?.p50 ?? '', p.e2eLatencyMs?.p99 ?? '', results.memory.peakRssMiB ?? '',
-      results.memory.peakVramMiB ?? '',
+      results.memory.peakVramMiB ?? '', s.promptStyle ?? 'lmms-eval',
     ];
   });
   return stringify([header, ...rows]);

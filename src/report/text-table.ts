@@ -14,7 +14,7 @@ export function textTable(header: readonly string[], rows: ReadonlyArray<readonl
 /** A metric value for people: accuracy-like values in 0..1 as percentages, others as they are. */
 export function formatMetric(name: string, value: number | null | undefined): string {
   if (value === null || value === undefined || Number.isNaN(value)) return 'n/a';
-  if (/^(accuracy|relaxed_accuracy|anls)/.test(name)) return (100 * value).toFixed(2);
+  if (/^(accuracy|relaxed_accuracy|anls|exact_match)/.test(name)) return (100 * value).toFixed(2);
   if (Number.isInteger(value)) return String(value);
   return value.toFixed(4);
 }

@@ -5,16 +5,18 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { getSuite } from '../../suites/index.ts';
+import { getStyledSuite, getSuite } from '../../suites/index.ts';
 import type { OnnxProgress } from '../backends/onnx.ts';
 import { createBackend } from '../backends/registry.ts';
 import { createServerMetricsWatcher } from '../backends/server-metrics.ts';
 import { readParquetInfo } from '../data/parquet-rows.ts';
 import { resolveLocalDataset, suiteOptions, type ResolvedDataset } from '../data/dataset.ts';
 import { DatasetUnavailableError, resolveHubDataset, type DatasetProgress } from '../data/hub-dataset.ts';
+import { UserError } from '../errors.ts';
 import { HubNotFoundError } from '../hub/errors.ts';
 import { judgeFromPlan } from '../judge/from-plan.ts';
 import { extractionNotes, judgeSuite, type JudgeSuiteResult } from '../judge/judge-suite.ts';
+import { cardTarget, compareWithCard, getPreset } from '../presets/card-presets.ts';
 import { RESULTS_SCHEMA_VERSION, resultsSchema, type Results, type SuiteResult } from '../report/schema.ts';
 import { probeHardware } from '../telemetry/probe.ts';
 import { startSampler } from '../telemetry/sampler.ts';
@@ -76,10 +78,11 @@ async function resolveOnHub(spec: DatasetSpec, plan: RunPlan, emit: (e: EvalEven
   }
 }
 
-async function resolveDatasets(plan: RunPlan, suiteId: string, emit: (e: EvalEvent) => void): Promise<ResolvedDataset[]> {
+/** A suite's datasets as the plan names them (Hub, bundled sample or local files); also used by `meta-evals`. */
+export async function resolveDatasets(plan: RunPlan, suiteId: string, emit: (e: EvalEvent) => void): Promise<ResolvedDataset[]> {
   const suite = getSuite(suiteId);
   const specs = suite.datasets(suiteOptions({ lmmsOrg: plan.lmmsOrg, ...(plan.subjects ? { subjects: plan.subjects } : {}), ...(plan.split ? { split: plan.split } : {}) }));
-  if (plan.data !== 'hub') return Promise.all(specs.map((spec) => resolveLocalDataset(suite, spec, plan.data)));
+  if (plan.data !== 'hub') return Promise.all(specs.map((spec) => resolveLocalDataset(suite, spec, plan.data, { mirror: specs.length > 1 })));
   const datasets: ResolvedDataset[] = [];
   try {
     // one at a time: downloads share the link
@@ -106,6 +109,26 @@ function judgePerfOf({ stats }: JudgeSuiteResult): NonNullable<SuiteResult['judg
   return { requests, errors, promptTokens, outputTokens, durationSec, latencyMs };
 }
 
+/** Under `--preset`, the card's number for this suite and where the run lands against it. */
+function cardFor(p: { preset: string | undefined; suite: string; primaryMetric: string; metric: { value: number | null; ci95: [number, number] | null } | undefined; total: number }): SuiteResult['card'] {
+  if (!p.preset) return undefined;
+  const preset = getPreset(p.preset);
+  const target = cardTarget(preset, p.suite, p.primaryMetric);
+  if (!target) return undefined;
+  const { delta, cardInCi } = compareWithCard({ value: p.metric?.value ?? null, ci95: p.metric?.ci95 ?? null, card: target.value });
+  return {
+    preset: preset.id,
+    title: preset.title,
+    metric: target.metric,
+    value: target.value,
+    split: target.split,
+    delta,
+    inCi95: cardInCi,
+    fullRun: p.total >= target.fullRun,
+    ...(target.note ? { note: target.note } : {}),
+  };
+}
+
 export interface EvalDeps {
   signal: AbortSignal;
   onEvent?: (e: EvalEvent) => void;
@@ -115,9 +138,19 @@ export interface EvalDeps {
   env?: NodeJS.ProcessEnv;
 }
 
+/** Backends that take a raw prompt past the chat template in the Llama 3 dialog format. */
+const RAW_PROMPT_BACKENDS = ['transformers', 'replay'];
+
 export async function runEval(plan: RunPlan, deps: EvalDeps): Promise<EvalOutcome> {
   const emit = deps.onEvent ?? (() => {});
-  plan.suites.forEach(getSuite); // unknown names fail before anything starts
+  // unknown suites, and suites without the asked-for prompt style, fail before anything starts
+  plan.suites.forEach((id) => getStyledSuite(id, plan.promptStyle));
+  if (plan.rawPrompt && !deps.backend && !RAW_PROMPT_BACKENDS.includes(plan.backend)) {
+    throw new UserError(
+      `--raw-prompt sends Llama 3 dialog text past the chat template, which only --backend transformers can do; ` +
+        `backend '${plan.backend}' applies its own template to the image and text parts. Drop --raw-prompt.`,
+    );
+  }
   if (deps.backend) return evaluate(plan, deps, deps.backend); // a backend handed in belongs to the caller
   const backend = await createBackend(plan.backend, plan, { ...(deps.env ? { env: deps.env } : {}), onProgress: (e) => emit({ type: 'model', event: e }) });
   try {
@@ -129,7 +162,7 @@ export async function runEval(plan: RunPlan, deps: EvalDeps): Promise<EvalOutcom
 
 async function evaluate(plan: RunPlan, deps: EvalDeps, backend: Backend): Promise<EvalOutcome> {
   const emit = deps.onEvent ?? (() => {});
-  const suitesToRun = plan.suites.map(getSuite);
+  const suitesToRun = plan.suites.map((id) => getStyledSuite(id, plan.promptStyle));
   const model = await backend.describe();
   const runDir = plan.runDir;
   mkdirSync(runDir, { recursive: true });
@@ -199,6 +232,7 @@ async function evaluate(plan: RunPlan, deps: EvalDeps, backend: Backend): Promis
         ...(plan.requestRate ? { requestRate: plan.requestRate } : {}),
         warmup: plan.warmup,
         total,
+        rawPrompt: plan.rawPrompt,
         signal: deps.signal,
         onProgress: (progress) => emit({ type: 'progress', progress }),
       });
@@ -224,9 +258,11 @@ async function evaluate(plan: RunPlan, deps: EvalDeps, backend: Backend): Promis
       const scores = finalizeSuite(suite, outcome.samples, journal.results, outcomes ? { judged: outcomes } : {});
       interrupted ||= outcome.interrupted || scores.missing > 0 || Boolean(judged?.interrupted);
       const ds = datasets[0];
+      const card = cardFor({ preset: plan.preset, suite: suite.id, primaryMetric: scores.primaryMetric, metric: scores.metrics[scores.primaryMetric], total: scores.counts.total });
       suiteResults.push({
         id: suite.id,
         version: suite.version,
+        promptStyle: suite.promptStyle,
         primaryMetric: scores.primaryMetric,
         metrics: scores.metrics,
         counts: scores.counts,
@@ -242,6 +278,7 @@ async function evaluate(plan: RunPlan, deps: EvalDeps, backend: Backend): Promis
         perf: buildPerf(outcome.produced, outcome.durationSec),
         judge: judgeId && suite.judging ? { ...judgeId, calls: judged?.stats.calls ?? 0, cacheHits: judged?.stats.cacheHits ?? 0 } : null,
         judgePerf: judged ? judgePerfOf(judged) : null,
+        ...(card ? { card } : {}),
       });
       finalResults.set(suite.id, scores.results);
       if (interrupted) break;

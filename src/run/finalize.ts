@@ -5,7 +5,7 @@
 // and a failed grade errors the sample with kind `judge`.
 
 import { judgeable, type JudgeOutcome } from '../judge/judge-suite.ts';
-import type { ErrorKind, SampleResult, Suite } from '../types.ts';
+import type { ErrorKind, SampleResult, StyledSuite } from '../types.ts';
 import { journalKey } from './journal.ts';
 import type { SampleStub } from './run-suite.ts';
 import { aggregateWithCi } from './stats.ts';
@@ -39,7 +39,7 @@ function withOutcome(r: SampleResult & { prediction: string }, outcome: JudgeOut
 }
 
 export function finalizeSuite(
-  suite: Suite,
+  suite: StyledSuite,
   stubs: readonly SampleStub[],
   journal: ReadonlyMap<string, SampleResult>,
   options: { judged?: ReadonlyMap<string, JudgeOutcome> } = {},
@@ -53,6 +53,10 @@ export function finalizeSuite(
   const erroredByKind: Record<ErrorKind, number> = { backend: 0, timeout: 0, input: 0, judge: 0 };
   let missing = 0;
   const stubById = new Map(stubs.map((s) => [s.id, s]));
+  // Styles that ask for a `FINAL ANSWER:` line say, per output, whether it had one.
+  let markerChecked = false;
+  let noFinalAnswer = 0;
+  const markers: boolean[] = [];
   for (const stub of stubs) {
     let r = journal.get(journalKey(suite.id, stub.id));
     if (!r) {
@@ -68,7 +72,13 @@ export function finalizeSuite(
       r = withOutcome(r, outcome);
       if (r.state === 'scored') extractions[results.length] = r.extraction!.text;
     } else if (r.state === 'scored') {
-      extractions[results.length] = suite.extract(r.prediction, { ...stub, images: [] });
+      const extraction = suite.extract(r.prediction, { ...stub, images: [] });
+      extractions[results.length] = extraction.answer;
+      if (extraction.noFinalAnswer !== undefined) markerChecked = true;
+      if (extraction.noFinalAnswer) {
+        noFinalAnswer++;
+        markers[results.length] = true;
+      }
     }
     if (r.state === 'errored') erroredByKind[r.error.kind]++;
     else scoredIdx.push(results.length);
@@ -83,7 +93,7 @@ export function finalizeSuite(
     const set = scorer.scoreSet(inputs);
     set.samples.forEach((s, k) => {
       const i = scoredIdx[k];
-      const prev = results[i] as Scored;
+      const { noFinalAnswer: _was, ...prev } = results[i] as Scored;
       results[i] = {
         ...prev,
         score: s.score,
@@ -91,9 +101,12 @@ export function finalizeSuite(
         reason: s.reason,
         ...(s.scores ? { scores: s.scores } : {}),
         ...(s.fallback !== undefined ? { fallback: s.fallback } : {}),
+        ...(markers[i] ? { noFinalAnswer: true as const } : {}),
       };
     });
     Object.assign(metrics, aggregateWithCi({ primaryMetric, perSampleMean: scorer.perSampleMean }, set));
+    // a count, like MMMU's `fallbacks`: outputs read whole because they had no `FINAL ANSWER:`
+    if (markerChecked) metrics.no_final_answer = { value: noFinalAnswer, ci95: null };
   } else {
     metrics[primaryMetric] = { value: null, ci95: null };
   }

@@ -8,6 +8,9 @@ import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import type { BackendOptions } from '../backends/registry.ts';
 import { closest, UserError } from '../errors.ts';
+import { getPreset } from '../presets/card-presets.ts';
+import { DEFAULT_PROMPT_STYLE, parsePromptStyle } from '../prompt-style/styles.ts';
+import type { PromptStyle } from '../types.ts';
 
 export const configSchema = z.strictObject({
   suite: z.union([z.string(), z.array(z.string())]).optional(),
@@ -46,6 +49,9 @@ export const configSchema = z.strictObject({
   judgeConcurrency: z.number().int().positive().optional(),
   judgeTimeout: z.number().positive().optional(),
   judgeCache: z.string().optional(),
+  promptStyle: z.string().optional(),
+  preset: z.string().optional(),
+  rawPrompt: z.boolean().optional(),
 });
 
 export type RunConfig = z.infer<typeof configSchema>;
@@ -92,6 +98,12 @@ export interface RunPlan extends BackendOptions {
   /** Dataset revision (commit sha or branch) to pin. */
   revision?: string;
   judge?: JudgePlan;
+  /** Whose prompts the suites send (`--prompt-style`, default lmms-eval). */
+  promptStyle: PromptStyle;
+  /** A model-card preset (`--preset`): its suites, style and subjects are the defaults, and reports show its numbers. */
+  preset?: string;
+  /** Send Llama 3 dialog prompts past the chat template (`--raw-prompt`, transformers backend). */
+  rawPrompt: boolean;
   runId: string;
   runDir: string;
   /** The effective configuration as saved in the run directory (no secrets). */
@@ -197,18 +209,27 @@ export function buildPlan(params: {
   if (params.resumeDir) base = readConfigFile(join(params.resumeDir, 'config.json'));
   if (params.configFile) base = { ...base, ...readConfigFile(params.configFile) };
   const c: RunConfig = { ...base, ...params.flags };
-  const suites = list(c.suite);
-  if (!suites) throw new UserError('No suite given. Use --suite <id>[,<id>…] (see `npm run list`).');
+  // A preset supplies defaults (suites, style, MMMU subjects, images per request); flags and config keys still win.
+  const preset = c.preset !== undefined ? getPreset(c.preset) : undefined;
+  const suites = list(c.suite) ?? preset?.suites;
+  if (!suites) throw new UserError('No suite given. Use --suite <id>[,<id>…] (see `npm run list`) or --preset <name>.');
+  const promptStyle = c.promptStyle !== undefined ? parsePromptStyle(c.promptStyle) : (preset?.promptStyle ?? DEFAULT_PROMPT_STYLE);
+  if (params.resumeDir && params.flags.promptStyle !== undefined && promptStyle !== parsePromptStyle(base.promptStyle ?? DEFAULT_PROMPT_STYLE)) {
+    // the finished samples were asked with the saved style; mixing two prompts in one run is no result
+    throw new UserError(`--resume ${params.resumeDir}: the run used --prompt-style ${base.promptStyle ?? DEFAULT_PROMPT_STYLE}; a resume cannot change it. Start a new run (--out) for ${promptStyle}.`);
+  }
   const backend = c.backend ?? params.defaults.backend;
   const modelName = c.model ?? (c.predictions ? slug(c.predictions) : backend);
-  const runId = params.resumeDir ? slug(params.resumeDir) : `${timestampId(params.now ?? new Date())}-${suites.join('+')}-${slug(modelName)}`;
+  const what = preset && !c.suite ? preset.id : suites.join('+');
+  const runId = params.resumeDir ? slug(params.resumeDir) : `${timestampId(params.now ?? new Date())}-${what}-${slug(modelName)}`;
   const runDir = params.resumeDir ?? c.out ?? join(params.reportsDir ?? 'reports', runId);
   // --retry-errors applies to one invocation, not to every later resume
   const { retryErrors: _once, ...persistent } = c;
   const judge = judgePlan(c);
-  const savedConfig: RunConfig = { ...persistent, suite: suites, backend, out: runDir };
   const ids = list(c.ids);
-  const subjects = list(c.subject);
+  const subjects = list(c.subject) ?? preset?.subjects;
+  // what the preset filled in is written out, so readers of config.json (gate) need not know presets
+  const savedConfig: RunConfig = { ...persistent, suite: suites, backend, out: runDir, promptStyle, ...(subjects ? { subject: subjects } : {}) };
   const gpus = typeof c.gpus === 'string' ? parseGpus(c.gpus) : c.gpus;
   return {
     suites,
@@ -236,12 +257,15 @@ export function buildPlan(params: {
     ...(c.extraBody ? { extraBody: c.extraBody } : {}),
     ...(c.device ? { device: c.device } : {}),
     ...(c.threads ? { threads: c.threads } : {}),
-    ...(c.maxImages !== undefined ? { maxImages: c.maxImages } : {}),
+    ...(c.maxImages !== undefined ? { maxImages: c.maxImages } : preset ? { maxImages: preset.maxImages } : {}),
     ...(c.requestRate ? { requestRate: c.requestRate } : {}),
     warmup: c.warmup ?? 0,
     ...(c.revision ? { revision: c.revision } : {}),
     ...(c.python ? { python: c.python } : {}),
     ...(judge ? { judge } : {}),
+    promptStyle,
+    ...(preset ? { preset: preset.id } : {}),
+    rawPrompt: c.rawPrompt ?? false,
     runId,
     runDir,
     savedConfig,

@@ -5,10 +5,11 @@
 import { createHash } from 'node:crypto';
 import { BackendError } from '../backends/backend-error.ts';
 import { combineImages, decodeImage } from '../data/image.ts';
-import type { Backend, ContentPart, ErrorKind, Generation, ImageInput, Request, Sample, SampleResult, Suite } from '../types.ts';
+import { llama3RawPrompt } from '../prompt-style/llama3-dialog.ts';
+import type { Backend, ContentPart, ErrorKind, Generation, ImageInput, Request, Sample, SampleResult, StyledSuite } from '../types.ts';
 
 export interface RunSampleParams {
-  suite: Suite;
+  suite: StyledSuite;
   sample: Sample;
   backend: Backend;
   /** Per-request timeout in milliseconds. */
@@ -20,6 +21,8 @@ export interface RunSampleParams {
   random?: () => number;
   /** Validation results by image content, shared across a suite's samples (see validatedImage). */
   imageCache?: ImageCache;
+  /** Send the prompt past the chat template in the Llama 3 dialog format (`--raw-prompt`). */
+  rawPrompt?: boolean;
 }
 
 /** Images already validated, by a hash of their bytes: type and size, oldest first (a small LRU). */
@@ -72,11 +75,12 @@ export function backoffMs(attempt: number, retryAfterMs: number | undefined, ran
   return cap / 2 + random() * (cap / 2);
 }
 
-async function buildRequest(suite: Suite, sample: Sample, backend: Backend, cache: ImageCache | undefined): Promise<Request> {
+async function buildRequest(p: Pick<RunSampleParams, 'suite' | 'sample' | 'backend' | 'imageCache' | 'rawPrompt'>): Promise<Request> {
+  const { suite, sample, backend } = p;
   const decoded: ImageInput[] = [];
   for (let i = 0; i < sample.images.length; i++) {
     try {
-      decoded.push(await validatedImage(sample.images[i], `image ${i + 1}`, cache));
+      decoded.push(await validatedImage(sample.images[i], `image ${i + 1}`, p.imageCache));
     } catch (e) {
       throw new BackendError((e as Error).message, { kind: 'input', retryable: false });
     }
@@ -103,17 +107,24 @@ async function buildRequest(suite: Suite, sample: Sample, backend: Backend, cach
       return [{ type: 'image', image: images[0] }];
     }),
   }));
-  return { sampleId: sample.id, messages, maxTokens: suite.generation.maxTokens, temperature: 0 };
+  // The raw prompt is rendered from the final parts, so a tiled image is one `<|image|>`.
+  return {
+    sampleId: sample.id,
+    messages,
+    maxTokens: suite.generation.maxTokens,
+    temperature: 0,
+    ...(p.rawPrompt ? { rawPrompt: llama3RawPrompt(messages) } : {}),
+  };
 }
 
-function errored(suite: Suite, sample: Sample, kind: ErrorKind, message: string, attempts: number): SampleResult {
+function errored(suite: StyledSuite, sample: Sample, kind: ErrorKind, message: string, attempts: number): SampleResult {
   return { suite: suite.id, id: sample.id, state: 'errored', prediction: null, extracted: null, score: null, error: { kind, message }, attempts };
 }
 
 /** Scores one sample on its own; corpus-aware scores are recomputed when the run is finalised. */
-export function scoreOne(suite: Suite, sample: Sample, prediction: string, gen: Generation | null, attempts: number): SampleResult {
-  const extractedText = suite.extract(prediction, sample);
-  const scored = suite.scorer.scoreSet([suite.scoreInput(sample, extractedText)]).samples[0];
+export function scoreOne(suite: StyledSuite, sample: Sample, prediction: string, gen: Generation | null, attempts: number): SampleResult {
+  const extraction = suite.extract(prediction, sample);
+  const scored = suite.scorer.scoreSet([suite.scoreInput(sample, extraction.answer)]).samples[0];
   return {
     suite: suite.id,
     id: sample.id,
@@ -123,6 +134,7 @@ export function scoreOne(suite: Suite, sample: Sample, prediction: string, gen: 
     score: scored.score,
     ...(scored.scores ? { scores: scored.scores } : {}),
     ...(scored.fallback !== undefined ? { fallback: scored.fallback } : {}),
+    ...(extraction.noFinalAnswer ? { noFinalAnswer: true as const } : {}),
     reason: scored.reason,
     ...(gen
       ? {
@@ -142,7 +154,7 @@ export async function runSample(p: RunSampleParams): Promise<SampleResult> {
   const random = p.random ?? Math.random;
   let request: Request;
   try {
-    request = await buildRequest(suite, sample, backend, p.imageCache);
+    request = await buildRequest(p);
   } catch (e) {
     if (e instanceof BackendError) return errored(suite, sample, e.kind, e.message, 0);
     throw e;

@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
 import pLimit from 'p-limit';
 import { hashSample, streamSamples, type ResolvedDataset } from '../data/dataset.ts';
-import type { Backend, Sample, SampleResult, Suite } from '../types.ts';
+import type { Backend, Sample, SampleResult, StyledSuite } from '../types.ts';
 import { journalKey, type Journal } from './journal.ts';
 import { abortableSleep, RunAborted, runSample, type ImageCache } from './run-sample.ts';
 import { seededUniform } from './stats.ts';
@@ -20,7 +20,7 @@ export interface SuiteProgress {
 }
 
 export interface RunSuiteParams {
-  suite: Suite;
+  suite: StyledSuite;
   datasets: readonly ResolvedDataset[];
   backend: Backend;
   journal: Journal;
@@ -39,6 +39,8 @@ export interface RunSuiteParams {
   warmup?: number;
   /** Seed of the arrival process, so a stated load is the same load on every run. */
   seed?: number;
+  /** Send Llama 3 dialog prompts past the chat template (`--raw-prompt`). */
+  rawPrompt?: boolean;
 }
 
 /** A sample without its image bytes: what finalisation needs to score it again. */
@@ -98,7 +100,7 @@ export async function runSuite(p: RunSuiteParams): Promise<RunSuiteOutcome> {
       warmedUp = true;
       for (let i = 0; i < (p.warmup ?? 0); i++) {
         // warm-up requests prime caches and compile kernels; they are neither journaled nor timed
-        await runSample({ suite: p.suite, sample, backend: p.backend, timeoutMs: p.timeoutMs, maxRetries: 0, signal: p.signal }).catch(() => undefined);
+        await runSample({ suite: p.suite, sample, backend: p.backend, timeoutMs: p.timeoutMs, maxRetries: 0, signal: p.signal, rawPrompt: p.rawPrompt }).catch(() => undefined);
       }
       started = performance.now();
     }
@@ -126,6 +128,7 @@ export async function runSuite(p: RunSuiteParams): Promise<RunSuiteOutcome> {
           maxRetries: p.maxRetries,
           signal: p.signal,
           imageCache,
+          rawPrompt: p.rawPrompt,
         });
         p.journal.append(result);
         produced.push(result);

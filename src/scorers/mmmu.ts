@@ -6,6 +6,7 @@
 // not reproduced.
 
 import { createPyRandom } from './mt19937.ts';
+import { mmmuGroupAccuracies } from './mmmu-groups.ts';
 import { multiChoiceInfo, normalizeStr, parseMultiChoiceResponse, parseOpenResponse } from './mmmu-parse.ts';
 import { parseListOrString } from './python-literal.ts';
 import type { SampleScore, ScoreInput, ScoredSet, Scorer } from './types.ts';
@@ -92,7 +93,8 @@ function scoreOpen(input: ScoreInput): SampleScore {
 /**
  * Scores a set in processing order with one fresh seed-42 stream, so the n-th fallback gets the n-th
  * draw, as in one run of the official script. Besides the official `accuracy` (draws included) it
- * reports `accuracy_strict` (a fallback counts as wrong) and the fallback counts, overall and per group.
+ * reports `accuracy_strict` (a fallback counts as wrong), the fallback counts overall and per group,
+ * and the accuracy of each subject (group) and discipline.
  */
 function scoreSet(inputs: readonly ScoreInput[]): ScoredSet {
   const rng = createPyRandom(MMMU_FALLBACK_SEED);
@@ -117,6 +119,8 @@ function scoreSet(inputs: readonly ScoreInput[]): ScoredSet {
     const key = `fallbacks_${input.group}`;
     aggregate[key] = (aggregate[key] ?? 0) + (samples[i].fallback ? 1 : 0);
   });
+  // `accuracy_<Subject>` and `accuracy_<Discipline>` (mmmu-groups.ts)
+  Object.assign(aggregate, mmmuGroupAccuracies(inputs, samples));
   return { aggregate, samples };
 }
 

@@ -3,6 +3,7 @@
 import { anlsScorer } from './anls.ts';
 import { cocoScorer } from './caption/coco.ts';
 import { mathVistaScorer } from './mathvista.ts';
+import { exactMatchScorer } from './exact-match.ts';
 import { mmmuScorer } from './mmmu.ts';
 import { relaxedAccuracyScorer } from './relaxed-accuracy.ts';
 import { METRIC_IDS, type MetricId, type Scorer } from './types.ts';
@@ -17,6 +18,7 @@ export const scorers: Readonly<Record<MetricId, Scorer>> = {
   anls: anlsScorer,
   coco: cocoScorer,
   mathvista: mathVistaScorer,
+  'exact-match': exactMatchScorer,
 };
 
 export function getScorer(name: string): Scorer {

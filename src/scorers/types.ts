@@ -1,14 +1,14 @@
 // The Scorer vocabulary shared by every metric in src/scorers/ (see ../shared/design.md).
 
-export type MetricId = 'vqa' | 'vqa-lmms' | 'mmmu' | 'relaxed-accuracy' | 'anls' | 'coco' | 'mathvista';
+export type MetricId = 'vqa' | 'vqa-lmms' | 'mmmu' | 'relaxed-accuracy' | 'anls' | 'coco' | 'mathvista' | 'exact-match';
 
-export const METRIC_IDS: readonly MetricId[] = ['vqa', 'vqa-lmms', 'mmmu', 'relaxed-accuracy', 'anls', 'coco', 'mathvista'];
+export const METRIC_IDS: readonly MetricId[] = ['vqa', 'vqa-lmms', 'mmmu', 'relaxed-accuracy', 'anls', 'coco', 'mathvista', 'exact-match'];
 
 /** One prediction to score, with what the metric needs to know about its sample. */
 export interface ScoreInput {
   id: string;
   prediction: string;
-  /** Gold answers: 10 VQA answers, the MMMU gold letter or open answers, ChartQA targets, DocVQA answers, COCO references. */
+  /** Gold answers: 10 VQA answers, the MMMU gold letter or open answers, ChartQA targets, DocVQA answers, COCO references, the AI2D option label. */
   references: string[];
   /** MMMU and MathVista: option texts, lettered A, B, … in order. */
   options?: string[];

@@ -139,4 +139,22 @@ describe.skipIf(missing !== null)('transformers backend with the real worker and
     },
     600_000,
   );
+
+  it(
+    "runs Meta's AI2D prompt as a raw Llama 3 prompt (`--prompt-style llama-3.2 --raw-prompt`), the preset's tokens reaching the worker",
+    async () => {
+      const out = join(dir, 'run-raw');
+      const r = await runCli(
+        ['eval', '--suite', 'ai2d', '--data', 'sample', '--limit', '2', '--prompt-style', 'llama-3.2', '--raw-prompt', '--backend', 'transformers', '--model', model, '--device', 'cpu', '--dtype', 'fp32', '--python', PYTHON, '--out', out],
+        { env: ENV },
+      );
+      expect(r.code, r.stderr).toBe(0);
+      const s = resultsSchema.parse(JSON.parse(readFileSync(join(out, 'results.json'), 'utf8'))).suites[0];
+      expect(s).toMatchObject({ promptStyle: 'llama-3.2', counts: { total: 2, scored: 2, errored: 0 } });
+      // a random model rambles to the limit: 400 new tokens, Meta's AI2D setting
+      expect(s.perf.totalOutputTokens).toBeLessThanOrEqual(800);
+      expect(s.metrics.no_final_answer).toBeDefined();
+    },
+    600_000,
+  );
 });

@@ -3,19 +3,20 @@
 
 import sharp from 'sharp';
 import { relaxedAccuracyScorer } from '../../src/scorers/relaxed-accuracy.ts';
-import type { Backend, Generation, Request, Sample, Suite } from '../../src/types.ts';
+import type { Backend, Generation, Request, Sample, StyledSuite } from '../../src/types.ts';
 
-export const fakeSuite: Suite = {
+export const fakeSuite: StyledSuite = {
   id: 'chartqa',
   title: 'fake',
   version: 1,
+  promptStyle: 'lmms-eval',
   datasets: () => [{ repo: 'test/fake', config: 'default', split: 'test', dataFiles: ['*.parquet'] }],
   toSample: (row) => ({ id: String(row.id), images: [], question: String(row.q), references: [String(row.a)], meta: {} }),
   prompt: (s) => ({
     messages: [{ role: 'user', content: [...s.images.map((_, index) => ({ type: 'image' as const, index })), { type: 'text', text: s.question }] }],
   }),
   generation: { maxTokens: 8 },
-  extract: (t) => t.trim(),
+  extract: (t) => ({ answer: t.trim() }),
   scorer: relaxedAccuracyScorer,
   primaryMetric: 'relaxed_accuracy',
   scoreInput: (s, extracted) => ({ id: s.id, prediction: extracted, references: s.references }),

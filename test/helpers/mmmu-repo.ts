@@ -1,11 +1,16 @@
 // An emulated `MMMU/MMMU` dataset repo (../shared/spec/datasets.md §1.2): one folder per subject,
 // `<Subject>/{dev,validation,test}-00000-of-00001.parquet`. Math/validation is the bundled sample's
-// file; the others are decoys that a Math-validation run must never download.
+// file; the others are decoys that a Math-validation run must never download. writeMmmuSubjects
+// makes a local folder with all 30 subjects, for `--subject all`.
 
-import { readFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import sharp from 'sharp';
+import { mmmuSamples } from '../../scripts/samples/mmmu.ts';
 import { SAMPLES_ROOT } from '../../src/data/dataset.ts';
+import { parquetBytes } from '../../src/data/write-parquet.ts';
 import type { DatasetSpec } from '../../src/types.ts';
+import { MMMU_SUBJECTS } from '../../suites/mmmu.ts';
 
 export const MMMU_REPO = 'MMMU/MMMU';
 export const MATH_VALIDATION = 'Math/validation-00000-of-00001.parquet';
@@ -21,4 +26,37 @@ export async function mmmuRepoFiles(): Promise<Map<string, Uint8Array>> {
     ['Math/test-00000-of-00001.parquet', decoy(3)],
     [MATH_VALIDATION, validation],
   ]);
+}
+
+/**
+ * A local MMMU validation folder with every subject, laid out as the repo is
+ * (`<Subject>/validation-00000-of-00001.parquet`, MMMU/MMMU's columns): `rowsPerSubject`
+ * multiple-choice questions each, ids `validation_<Subject>_<n>`, gold letter A, B, C, D, A, …
+ */
+export async function writeMmmuSubjects(dir: string, rowsPerSubject: number): Promise<Array<{ id: string; subject: string; gold: string }>> {
+  const png = new Uint8Array(await sharp({ create: { width: 8, height: 6, channels: 3, background: '#3366cc' } }).png().toBuffer());
+  const written: Array<{ id: string; subject: string; gold: string }> = [];
+  for (const subject of MMMU_SUBJECTS) {
+    const rows = Array.from({ length: rowsPerSubject }, (_, k) => {
+      const gold = 'ABCD'[k % 4];
+      const id = `validation_${subject}_${k + 1}`;
+      written.push({ id, subject, gold });
+      return {
+        id,
+        question: `Question ${k + 1} of ${subject}: which option is right in <image 1>?`,
+        options: "['one', 'two', 'three', 'four']",
+        explanation: '',
+        image_1: { bytes: png, path: null },
+        ...Object.fromEntries([2, 3, 4, 5, 6, 7].map((n) => [`image_${n}`, null])),
+        img_type: "['Diagrams']",
+        answer: gold,
+        topic_difficulty: 'Easy',
+        question_type: 'multiple-choice',
+        subfield: subject,
+      };
+    });
+    await mkdir(join(dir, subject), { recursive: true });
+    await writeFile(join(dir, subject, 'validation-00000-of-00001.parquet'), parquetBytes({ features: mmmuSamples.features, rows }));
+  }
+  return written;
 }

@@ -5,7 +5,7 @@
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { getSuite } from '../../suites/index.ts';
+import { getStyledSuite } from '../../suites/index.ts';
 import { resultsSchema, type Perf, type Results, type SuiteResult } from '../../src/report/schema.ts';
 import { bootstrapMeanCi, mean } from '../../src/run/stats.ts';
 import type { SampleResult, SuiteId } from '../../src/types.ts';
@@ -66,7 +66,7 @@ export function binarySamples(n: number, correct: (i: number) => boolean): Fixtu
 }
 
 function suiteResult(f: FixtureSuite): SuiteResult {
-  const suite = getSuite(f.suite);
+  const suite = getStyledSuite(f.suite);
   const scores = f.samples.flatMap((s) => (s.score === null ? [] : [s.score]));
   const errored = f.samples.length - scores.length;
   const primary = f.judge && suite.judging ? suite.judging.primaryMetric : suite.primaryMetric;

@@ -196,7 +196,7 @@ describe('gateRuns', () => {
   it('the shipped configs/gates.yaml is valid and covers every suite', async () => {
     const { loadGateRules } = await import('../../src/report/gate-rules.ts');
     const rules = loadGateRules();
-    expect(Object.keys(rules.suites).sort()).toEqual(['chartqa', 'coco-captions', 'docvqa', 'mmmu', 'vqav2']);
+    expect(Object.keys(rules.suites).sort()).toEqual(['ai2d', 'chartqa', 'coco-captions', 'docvqa', 'mmmu', 'vqav2']);
     expect(rules.defaults).toMatchObject({ alpha: 0.05, maxThroughputDropPct: 10, maxTtftP50RisePct: 15, maxVramRisePct: 10 });
   });
 

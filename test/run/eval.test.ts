@@ -9,18 +9,19 @@ import { resultsSchema } from '../../src/report/schema.ts';
 import { runEval } from '../../src/run/eval.ts';
 import { buildPlan } from '../../src/run/plan.ts';
 import { resolveLocalDataset, streamSamples, suiteOptions } from '../../src/data/dataset.ts';
-import { getSuite } from '../../suites/index.ts';
-import type { SampleResult } from '../../src/types.ts';
+import { getStyledSuite } from '../../suites/index.ts';
+import type { PromptStyle, SampleResult } from '../../src/types.ts';
 
-async function goldPredictions(suiteId: string, file: string, drop: string[] = []): Promise<string[]> {
-  const suite = getSuite(suiteId);
+/** Each sample's gold label as the style scores it (AI2D: the letter for lmms-eval, the number for Meta's prompts). */
+async function goldPredictions(suiteId: string, file: string, drop: string[] = [], style?: PromptStyle): Promise<string[]> {
+  const suite = getStyledSuite(suiteId, style);
   const datasets = await Promise.all(suite.datasets(suiteOptions({})).map((spec) => resolveLocalDataset(suite, spec, 'sample')));
   const ids: string[] = [];
   const lines: string[] = [];
   for await (const { sample } of streamSamples({ suite, datasets })) {
     ids.push(sample.id);
     if (drop.includes(sample.id)) continue;
-    lines.push(JSON.stringify({ id: sample.id, prediction: sample.references[0] }));
+    lines.push(JSON.stringify({ id: sample.id, prediction: suite.scoreInput(sample, '').references[0] }));
   }
   writeFileSync(file, `${lines.join('\n')}\n`);
   return ids;

@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -48,5 +48,35 @@ describe('buildPlan', () => {
     const plan = buildPlan({ flags: { suite: 'mmmu', retryErrors: true }, defaults, now });
     expect(plan.retryErrors).toBe(true);
     expect(plan.savedConfig).not.toHaveProperty('retryErrors');
+  });
+
+  it('defaults to the lmms-eval prompt style and no raw prompt', () => {
+    const plan = buildPlan({ flags: { suite: 'chartqa' }, defaults, now });
+    expect(plan).toMatchObject({ promptStyle: 'lmms-eval', rawPrompt: false });
+    expect(plan).not.toHaveProperty('preset');
+    expect(plan.savedConfig).toMatchObject({ promptStyle: 'lmms-eval' });
+  });
+
+  it('expands a model-card preset into suites, style and MMMU subjects; flags still win', () => {
+    const plan = buildPlan({ flags: { preset: 'llama-3.2-90b-card', model: 'meta-llama/Llama-3.2-90B-Vision-Instruct' }, defaults, now });
+    expect(plan).toMatchObject({ suites: ['mmmu', 'chartqa', 'ai2d', 'docvqa', 'vqav2'], promptStyle: 'llama-3.2-90b', subjects: ['all'], preset: 'llama-3.2-90b-card', maxImages: 1 });
+    expect(plan.runId).toBe('20261127-123456-llama-3.2-90b-card-Llama-3.2-90B-Vision-Instruct');
+    // written out, so a resume or the gate reads the same run without knowing presets
+    expect(plan.savedConfig).toMatchObject({ preset: 'llama-3.2-90b-card', suite: plan.suites, promptStyle: 'llama-3.2-90b', subject: ['all'] });
+    const narrowed = buildPlan({ flags: { preset: 'llama-3.2-11b-card', suite: 'mmmu', subject: 'Math,Physics', promptStyle: 'lmms-eval' }, defaults, now });
+    expect(narrowed).toMatchObject({ suites: ['mmmu'], subjects: ['Math', 'Physics'], promptStyle: 'lmms-eval', preset: 'llama-3.2-11b-card' });
+  });
+
+  it('names an unknown prompt style or preset with a suggestion', () => {
+    expect(() => buildPlan({ flags: { suite: 'mmmu', promptStyle: 'lmms_eval' }, defaults })).toThrow(/Unknown prompt style 'lmms_eval'. Did you mean 'lmms-eval'\?/);
+    expect(() => buildPlan({ flags: { preset: 'llama-3.2-90b' }, defaults })).toThrow(/Unknown preset 'llama-3.2-90b'. Did you mean 'llama-3.2-90b-card'\?/);
+  });
+
+  it('refuses to change the prompt style of a run on resume', () => {
+    const first = buildPlan({ flags: { suite: 'chartqa', promptStyle: 'llama-3.2', out: join(mkdtempSync(join(tmpdir(), 'plan-')), 'run') }, defaults, now });
+    mkdirSync(first.runDir, { recursive: true });
+    writeFileSync(join(first.runDir, 'config.json'), JSON.stringify(first.savedConfig));
+    expect(buildPlan({ flags: {}, resumeDir: first.runDir, defaults }).promptStyle).toBe('llama-3.2');
+    expect(() => buildPlan({ flags: { promptStyle: 'lmms-eval' }, resumeDir: first.runDir, defaults })).toThrow(/used --prompt-style llama-3.2; a resume cannot change it/);
   });
 });

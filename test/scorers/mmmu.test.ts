@@ -224,7 +224,7 @@ describe('mmmuScorer.scoreSet', () => {
     expect(first).toEqual(['A', 'A']);
   });
 
-  it('counts fallbacks per group when groups are given', () => {
+  it('counts fallbacks, and reports accuracy, per group (subject) and discipline when groups are given', () => {
     const result = mmmuScorer.scoreSet([
       mcInput('m1', '(A)', 'A', FOUR, 'Math'),
       mcInput('m2', 'b', 'A', FOUR, 'Math'),
@@ -237,6 +237,10 @@ describe('mmmuScorer.scoreSet', () => {
       fallbacks: 1,
       fallbacks_Math: 1,
       fallbacks_Physics: 0,
+      accuracy_Math: 1,
+      accuracy_Physics: 0,
+      // Science, instance-weighted over Math (2) and Physics (1)
+      accuracy_Science: 2 / 3,
     });
   });
 
