@@ -28,10 +28,12 @@ export const META_PROMPTS = {
     '<|image|> Read the text in the image carefully and answer the question with the text as seen exactly in the image. For yes/no questions, just respond Yes or No. If the answer is numeric, just respond with the number and nothing else. If the answer has multiple words, just respond with the words and absolutely nothing else. Never respond in a sentence or a phrase.\n Question: {question}',
   vqav2:
     '<|image|> Look at the image carefully and answer this visual question. For yes/no questions, just respond Yes or No. If the answer is numeric, just respond with the number and nothing else. If the answer has multiple words, just respond with the words and absolutely nothing else. Never respond in a sentence or a phrase.\n Respond with as few words as possible.\n Question: {question}',
+  // one text for both sizes; an LLM extracts the answer "as recommended by the MathVista paper"
+  mathvista: '<|image|>{question}',
 } as const;
 
 /** Max new tokens per benchmark (eval_details.md). */
-export const META_MAX_TOKENS = { mmmu: 2048, ai2d: 400, chartqa: 512, docvqa: 512, vqav2: 25 } as const;
+export const META_MAX_TOKENS = { mmmu: 2048, ai2d: 400, chartqa: 512, docvqa: 512, vqav2: 25, mathvista: 2048 } as const;
 
 /**
  * Meta's template as a Prompt: the leading `<|image|>` becomes the sample's image parts (a sample

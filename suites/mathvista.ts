@@ -7,6 +7,14 @@
 // quick_extract off as in the official default): the headline metric is `accuracy`. Without a judge
 // only the rules run, with quick_extract on, and a response that no rule reads is normalised whole:
 // the metric is then `accuracy_rule_extract`, which is not comparable with official numbers.
+//
+// The `llama-3.2` style (both sizes: Meta's 90B text is the same) is Meta's model-card setting
+// (meta-llama/llama-models models/llama3_2/eval_details.md): `<|image|>{question}`, 2,048 new
+// tokens, answers read by an LLM as the MathVista paper recommends (the judge path above). Meta does
+// not say what fills `{question}`; here it is the `query` column, because the bare `question` column
+// has no choices, so a multi_choice problem could not be answered from it (VLMEvalKit's Llama preset
+// sends its MathVista `question`, which holds the same hint, question and choices). Unverified
+// against Meta's published per-sample prompts (the `llama-32-evals` datasets).
 
 import { RowError, num, optStr, str, strList, image } from '../src/data/row-fields.ts';
 import {
@@ -19,7 +27,8 @@ import {
 } from '../src/scorers/mathvista-extract.ts';
 import { createMathVistaScorer } from '../src/scorers/mathvista.ts';
 import { pyStrip } from '../src/scorers/python.ts';
-import type { Sample, Suite } from '../src/types.ts';
+import type { Extraction, Sample, Suite } from '../src/types.ts';
+import { META_MAX_TOKENS, META_PROMPTS, metaPrompt } from './llama-3.2-prompts.ts';
 import { imagesThenText } from './prompts.ts';
 
 const QUESTION_TYPES: readonly MathVistaQuestionType[] = ['multi_choice', 'free_form'];
@@ -47,6 +56,12 @@ function problemOf(s: Sample): MathVistaProblem {
     choices: s.choices ?? null,
     query: String(s.meta.query),
   };
+}
+
+/** Without a judge: the response stripped (as lmms-eval does), the official rules with quick_extract, else the whole response. */
+function ruleExtract(text: string, s: Sample): Extraction {
+  const response = pyStrip(text);
+  return { answer: ruleExtraction(response, problemOf(s), { quickExtract: true }) ?? response };
 }
 
 export const mathvista: Suite = {
@@ -105,11 +120,13 @@ export const mathvista: Suite = {
       version: 1,
       prompt: (s) => imagesThenText(s.images.length, String(s.meta.query)),
       generation: { maxTokens: 1024 },
-      // lmms-eval strips the response before extraction; a response no rule reads is normalised whole
-      extract: (text, s) => {
-        const response = pyStrip(text);
-        return { answer: ruleExtraction(response, problemOf(s), { quickExtract: true }) ?? response };
-      },
+      extract: ruleExtract,
+    },
+    'llama-3.2': {
+      version: 1,
+      prompt: (s) => metaPrompt(META_PROMPTS.mathvista, s.images.length, { question: String(s.meta.query) }),
+      generation: { maxTokens: META_MAX_TOKENS.mathvista },
+      extract: ruleExtract,
     },
   },
   judging: {

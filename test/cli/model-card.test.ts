@@ -26,14 +26,14 @@ describe('eval --prompt-style through the openai backend', () => {
     server = await startOpenAiServer({ script: { chunks: 2 } });
     const out = join(tmp(), 'run');
     const r = await runCli(
-      ['eval', '--suite', 'chartqa,ai2d', '--prompt-style', 'llama-3.2-90b', '--data', 'sample', '--backend', 'openai', '--base-url', server.baseUrl, '--ids', 'human_test-0,test-0', '--out', out],
+      ['eval', '--suite', 'chartqa,ai2d,mathvista', '--prompt-style', 'llama-3.2-90b', '--data', 'sample', '--backend', 'openai', '--base-url', server.baseUrl, '--ids', 'human_test-0,test-0,9001', '--out', out],
       { env },
     );
     expect(r.code, r.stderr).toBe(0);
     const bodies = server.chatBodies();
-    expect(bodies).toHaveLength(2);
+    expect(bodies).toHaveLength(3);
     const parts = (b: Record<string, unknown>) => (b.messages as Array<{ content: Array<{ type: string; text?: string }> }>)[0].content;
-    const [chart, ai2d] = bodies;
+    const [chart, ai2d, mathvista] = bodies;
     expect(parts(chart).map((p) => p.type)).toEqual(['image_url', 'text']);
     expect(parts(chart)[1].text).toBe(
       'You are provided a chart image and will be asked a question. Follow these steps carefully:\n Step 1: Analyze the question to understand what specific data or information is being asked for. Focus on whether the question is asking for a specific number or category from the chart image.\n Step 2: Identify any numbers, categories, or groups mentioned in the question and take note of them. Focus on detecting and matching them directly to the image. \nStep 3: Study the image carefully and find the relevant data corresponding to the categories or numbers mentioned. Avoid unnecessary assumptions or calculations; simply read the correct data from the image.\n Step 4: Develop a clear plan to solve the question by locating the right data. Focus only on the specific category or group that matches the question. \nStep 5: Use step-by-step reasoning to ensure you are referencing the correct numbers or data points from the image, avoiding unnecessary extra steps or interpretations.\n Step 6: Provide the final answer, starting with "FINAL ANSWER:" and using as few words as possible, simply stating the number or data point requested. \n\n The question is: What is the value of the tallest bar?<cot_start>Let\'s think step by step.',
@@ -43,10 +43,17 @@ describe('eval --prompt-style through the openai backend', () => {
       'Look at the scientific diagram carefully and answer the following question: Which organism is a producer in this food chain?\n1. frog\n2. grass\n3. hawk\n4. snake\n Respond only with the correct option digit.',
     );
     expect(ai2d).toMatchObject({ max_completion_tokens: 400, temperature: 0 });
+    // MathVista: `<|image|>{question}` for both sizes, `{question}` the query column; 2,048 tokens
+    expect(parts(mathvista).map((p) => p.type)).toEqual(['image_url', 'text']);
+    expect(parts(mathvista)[1].text).toBe(
+      'Hint: Please answer the question and provide the correct option letter, e.g., A, B, C, D, at the end.\nQuestion: Find the measure of angle x.\nChoices:\n(A) 60°\n(B) 70°\n(C) 80°\n(D) 90°',
+    );
+    expect(mathvista).toMatchObject({ max_completion_tokens: 2048, temperature: 0 });
     const results = resultsSchema.parse(JSON.parse(readFileSync(join(out, 'results.json'), 'utf8')));
     expect(results.suites.map((s) => [s.id, s.promptStyle, s.version])).toEqual([
       ['chartqa', 'llama-3.2-90b', 1],
       ['ai2d', 'llama-3.2-90b', 1],
+      ['mathvista', 'llama-3.2-90b', 1],
     ]);
     expect(JSON.parse(readFileSync(join(out, 'config.json'), 'utf8'))).toMatchObject({ promptStyle: 'llama-3.2-90b' });
   });

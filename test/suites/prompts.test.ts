@@ -25,6 +25,8 @@ const MMMU_Q = 'What is the area of the right triangle shown in <image 1>?';
 const AI2D_Q = 'Which organism is a producer in this food chain?';
 const AI2D_OPTIONS_NUMBERED = '1. frog\n2. grass\n3. hawk\n4. snake';
 const CHART_Q = 'What is the value of the tallest bar?';
+const MATHVISTA_QUERY =
+  'Hint: Please answer the question and provide the correct option letter, e.g., A, B, C, D, at the end.\nQuestion: Find the measure of angle x.\nChoices:\n(A) 60°\n(B) 70°\n(C) 80°\n(D) 90°';
 const NEVER_SENTENCE =
   'For yes/no questions, just respond Yes or No. If the answer is numeric, just respond with the number and nothing else. If the answer has multiple words, just respond with the words and absolutely nothing else. Never respond in a sentence or a phrase.';
 
@@ -87,11 +89,9 @@ const RECORDED: Record<SuiteId, Partial<Record<PromptStyle, Record_>>> = {
     },
   },
   mathvista: {
-    'lmms-eval': {
-      version: 1,
-      maxTokens: 1024,
-      text: `${IMG}Hint: Please answer the question and provide the correct option letter, e.g., A, B, C, D, at the end.\nQuestion: Find the measure of angle x.\nChoices:\n(A) 60°\n(B) 70°\n(C) 80°\n(D) 90°`,
-    },
+    'lmms-eval': { version: 1, maxTokens: 1024, text: `${IMG}${MATHVISTA_QUERY}` },
+    // Meta's `<|image|>{question}` for both sizes, `{question}` being the query column (suites/mathvista.ts)
+    'llama-3.2': { version: 1, maxTokens: 2048, text: `${IMG}${MATHVISTA_QUERY}` },
   },
 };
 
@@ -156,9 +156,13 @@ describe('suite prompts', () => {
     expect(two.question).toMatch(/<image 1>[\s\S]*<image 2>|<image 2>[\s\S]*<image 1>/);
   });
 
-  it('mathvista: the prompt is the query column, unit and all', async () => {
+  it('mathvista: the prompt is the query column, unit and all, in every style', async () => {
     const suite = getStyledSuite('mathvista');
-    for (const s of await samples(suite)) expect(promptText(suite, s)).toBe(`${IMG}${String(s.meta.query)}`);
+    for (const style of stylesOf(getSuite('mathvista'))) {
+      const styled = getStyledSuite('mathvista', style);
+      for (const s of await samples(styled)) expect(promptText(styled, s), `${style} ${s.id}`).toBe(`${IMG}${String(s.meta.query)}`);
+    }
+    expect(stylesOf(getSuite('mathvista'))).toEqual(['lmms-eval', 'llama-3.2', 'llama-3.2-90b']);
     const withUnit = (await samples(suite)).find((s) => s.meta.unit === 'years')!;
     expect(promptText(suite, withUnit)).toMatch(/\(Unit: years\)$/);
   });
