@@ -13,8 +13,8 @@
 // tokens, answers read by an LLM as the MathVista paper recommends (the judge path above). Meta does
 // not say what fills `{question}`; here it is the `query` column, because the bare `question` column
 // has no choices, so a multi_choice problem could not be answered from it (VLMEvalKit's Llama preset
-// sends its MathVista `question`, which holds the same hint, question and choices). Unverified
-// against Meta's published per-sample prompts (the `llama-32-evals` datasets).
+// sends its own MathVista `question` field, which its judge prompt treats as hint, question and
+// choices). Not verified against Meta's published per-sample prompts (the `llama-32-evals` datasets).
 
 import { RowError, num, optStr, str, strList, image } from '../src/data/row-fields.ts';
 import {

@@ -21,6 +21,7 @@ import type { PromptStyle, SampleResult } from '../../src/types.ts';
 import { getStyledSuite } from '../../suites/index.ts';
 import { MMMU_SUBJECTS } from '../../suites/mmmu.ts';
 import { writeMmmuSubjects } from '../helpers/mmmu-repo.ts';
+import { startOpenAiServer } from '../helpers/openai-server.ts';
 import { binarySamples, editRun, writeRun } from '../helpers/runs.ts';
 
 const dirs: string[] = [];
@@ -172,6 +173,30 @@ describe('--preset llama-3.2-11b-card', () => {
     const csv = await readFile(join(dir, 'cmp', 'comparison.csv'), 'utf8');
     expect(csv.split('\n')[0]).toContain('prompt_style,card_value,card_delta,card_in_ci95');
     expect(csv).toContain('llama-3.2,0.834,');
+  });
+
+  it("MathVista: the card's judged accuracy beside a judged run, and no card number for a rule-only run", async () => {
+    // two answers the official rules read (a choice's text), two that need the judge
+    const preds = { '9001': '70°', '9002': 'Rome', '9008': 'I count five circles.', '9009': 'Three objects are left.' };
+    const judge = await startOpenAiServer({
+      script: (body) => ({ text: JSON.stringify(body.messages).includes('five circles') ? '5' : '3' }),
+    });
+    try {
+      const judged = await replay({ preset: 'llama-3.2-11b-card', suite: 'mathvista', judgeBaseUrl: judge.baseUrl, judgeModel: 'judge-a' }, preds);
+      const s = judged.results.suites[0];
+      expect(s).toMatchObject({ promptStyle: 'llama-3.2', primaryMetric: 'accuracy', judge: { model: 'judge-a', calls: 2 } });
+      expect(s.metrics.accuracy.value).toBe(0.75);
+      expect(s.card).toMatchObject({ preset: 'llama-3.2-11b-card', metric: 'accuracy', value: 0.515, split: 'testmini', fullRun: false });
+      expect(s.card!.delta).toBeCloseTo(0.75 - 0.515, 12);
+      expect(await readFile(join(judged.dir, 'report.md'), 'utf8')).toContain('| mathvista | accuracy | 51.50 | testmini | 75.00 |');
+    } finally {
+      await judge.close();
+    }
+    const ruleOnly = await replay({ preset: 'llama-3.2-11b-card', suite: 'mathvista' }, preds);
+    const r = ruleOnly.results.suites[0];
+    expect(r.primaryMetric).toBe('accuracy_rule_extract');
+    expect(r).not.toHaveProperty('card');
+    expect(await readFile(join(ruleOnly.dir, 'report.md'), 'utf8')).not.toContain('Against the model card');
   });
 
   it('says the card reports DocVQA on test while the run is on validation', async () => {

@@ -59,7 +59,7 @@ describe('buildPlan', () => {
 
   it('expands a model-card preset into suites, style and MMMU subjects; flags still win', () => {
     const plan = buildPlan({ flags: { preset: 'llama-3.2-90b-card', model: 'meta-llama/Llama-3.2-90B-Vision-Instruct' }, defaults, now });
-    expect(plan).toMatchObject({ suites: ['mmmu', 'chartqa', 'ai2d', 'docvqa', 'vqav2'], promptStyle: 'llama-3.2-90b', subjects: ['all'], preset: 'llama-3.2-90b-card', maxImages: 1 });
+    expect(plan).toMatchObject({ suites: ['mmmu', 'mathvista', 'chartqa', 'ai2d', 'docvqa', 'vqav2'], promptStyle: 'llama-3.2-90b', subjects: ['all'], preset: 'llama-3.2-90b-card', maxImages: 1 });
     expect(plan.runId).toBe('20261127-123456-llama-3.2-90b-card-Llama-3.2-90B-Vision-Instruct');
     // written out, so a resume or the gate reads the same run without knowing presets
     expect(plan.savedConfig).toMatchObject({ preset: 'llama-3.2-90b-card', suite: plan.suites, promptStyle: 'llama-3.2-90b', subject: ['all'] });
