@@ -9,7 +9,7 @@ import { runEval } from '../../src/run/eval.ts';
 import { buildPlan } from '../../src/run/plan.ts';
 import { resolveLocalDataset, SAMPLES_ROOT, streamSamples, suiteOptions } from '../../src/data/dataset.ts';
 import { sampleInfoLoader } from '../../src/report/gate-references.ts';
-import { getSuite } from '../../suites/index.ts';
+import { getSuite, SUITE_IDS } from '../../suites/index.ts';
 
 const FAST = { resamples: 2000, corpusResamples: 100 };
 
@@ -88,6 +88,25 @@ describe('gateRuns', () => {
     expect(acc.verdict).toBe('pass');
     expect(acc.pValue).toBeCloseTo(58 / 128, 12);
     expect(acc.note).toMatch(/within noise/);
+  });
+
+  it("gates judged MathVista runs with exact McNemar and the shipped 2 pp tolerance", async () => {
+    const root = tmpDir('gate-');
+    const judge = { model: 'judge-a', baseUrl: 'http://127.0.0.1:8001/v1', calls: 0, cacheHits: 1000 };
+    const run = (name: string, lost: number) =>
+      writeRun(join(root, name), { suites: [{ suite: 'mathvista', judge, samples: binarySamples(1000, (i) => i >= lost && i < 515) }] });
+    const baseline = run('b', 0);
+    // 15 answers lost, none gained: 1.5 pp, certain (p = 2 / 2^15) but within 2 pp
+    const small = await gateRuns({ baseline, candidate: run('small', 15), ...FAST });
+    const acc = check(small, 'mathvista', 'accuracy');
+    expect(small.exitCode).toBe(0);
+    expect(acc.method).toBe('exact McNemar, n=1000, discordant 15 baseline-only / 0 candidate-only');
+    expect(acc.pValue).toBeCloseTo(2 / 2 ** 15, 15);
+    expect(acc.note).toMatch(/within the 2\.00 pp tolerance/);
+    // 25 lost: 2.5 pp, significant: a regression
+    const big = await gateRuns({ baseline, candidate: run('big', 25), ...FAST });
+    expect(big.exitCode).toBe(1);
+    expect(check(big, 'mathvista', 'accuracy')).toMatchObject({ verdict: 'fail' });
   });
 
   it('tests continuous scores (ANLS) with the paired bootstrap', async () => {
@@ -196,7 +215,8 @@ describe('gateRuns', () => {
   it('the shipped configs/gates.yaml is valid and covers every suite', async () => {
     const { loadGateRules } = await import('../../src/report/gate-rules.ts');
     const rules = loadGateRules();
-    expect(Object.keys(rules.suites).sort()).toEqual(['ai2d', 'chartqa', 'coco-captions', 'docvqa', 'mmmu', 'vqav2']);
+    expect(Object.keys(rules.suites).sort()).toEqual([...SUITE_IDS].sort());
+    expect(rules.suites.mathvista).toEqual({ maxAccuracyDrop: 0.02 });
     expect(rules.defaults).toMatchObject({ alpha: 0.05, maxThroughputDropPct: 10, maxTtftP50RisePct: 15, maxVramRisePct: 10 });
   });
 
