@@ -2,24 +2,25 @@
 // The only module that reads argv, prints and exits (../shared/design.md). Every command calls a
 // function that returns a value or throws; UserError becomes a one-line message and exit code 2
 // (or 1 for a fatal run error), anything else is a bug and keeps its stack.
+//
+// Start-up: only light modules are imported here (option definitions need suite, metric and backend
+// names, nothing more). Each action imports what it runs, so `--help` or `score` never loads ONNX
+// Runtime, transformers.js, sharp, hyparquet, zod-heavy schemas or the report writers.
 
+import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
 import { SUITE_IDS, suites } from '../suites/index.ts';
-import { backends } from './backends/registry.ts';
+import { BACKEND_IDS, backends } from './backends/registry.ts';
 import { UserError } from './errors.ts';
+import { packagePath } from './package-root.ts';
 import { formatProgress } from './report/progress.ts';
 import { formatMetric, textTable } from './report/text-table.ts';
-import { compareRuns } from './report/compare.ts';
-import { gateRuns } from './report/gate.ts';
-import { runEval, type EvalEvent } from './run/eval.ts';
-import { metaEvalsCommand, type MetaEvalsOptions } from './meta-evals/meta-evals-command.ts';
-import { buildPlan, type RunConfig } from './run/plan.ts';
-import { scoreFile } from './run/score-file.ts';
+import type { MetaEvalsOptions } from './meta-evals/meta-evals-command.ts';
 import { CARD_PRESETS, PRESET_IDS } from './presets/card-presets.ts';
 import { PROMPT_STYLE_DESCRIPTIONS, PROMPT_STYLES, styledSuite, stylesOf } from './prompt-style/styles.ts';
+import type { EvalEvent } from './run/eval.ts';
+import type { RunConfig, RunPlan } from './run/plan.ts';
 import { METRIC_IDS } from './scorers/types.ts';
-import { formatHardware } from './telemetry/format-hardware.ts';
-import { probeHardware } from './telemetry/probe.ts';
 
 function out(text: string): void {
   process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
@@ -29,20 +30,50 @@ function err(text: string): void {
   process.stderr.write(text.endsWith('\n') ? text : `${text}\n`);
 }
 
+function harnessVersion(): string {
+  return (JSON.parse(readFileSync(packagePath('package.json'), 'utf8')) as { version: string }).version;
+}
+
+/** `--help` text after the options: examples, one per line. */
+function examples(lines: string[]): string {
+  return `\nExamples:\n${lines.map((l) => `  ${l}`).join('\n')}\n`;
+}
+
+const EXIT_CODES = 'Exit codes: 0 ok, 1 fatal error, 2 usage or input error, 130 interrupted.';
+
 function buildProgram(): Command {
   const program = new Command('vlm-harness')
     .description('Evaluate and benchmark vision-language models')
+    .version(harnessVersion(), '-V, --version', 'print the version')
     .exitOverride()
     .configureOutput({ writeOut: out, writeErr: err })
-    .showSuggestionAfterError(true);
+    .showSuggestionAfterError(true)
+    .addHelpText(
+      'after',
+      examples([
+        'vlm-harness eval --suite mmmu',
+        'vlm-harness score --metric vqa --input preds.jsonl',
+        'vlm-harness list',
+        'vlm-harness <command> --help',
+      ]) + `\n${EXIT_CODES}\n`,
+    );
 
   program
     .command('score')
     .description('Re-score a JSONL file of predictions with an official metric, without a model')
     .addOption(new Option('--metric <name>', 'metric').choices([...METRIC_IDS]).makeOptionMandatory())
-    .requiredOption('--input <file>', 'JSONL: {"id","prediction","references"[,"options","question_type"]} per line')
+    .requiredOption('--input <file>', 'JSONL: {"id","prediction","references"[,"options","question_type"]} per line; - reads standard input')
     .option('--json', 'print one JSON document')
+    .addHelpText(
+      'after',
+      examples([
+        'vlm-harness score --metric vqa --input preds.jsonl',
+        'vlm-harness score --metric mmmu --input preds.jsonl --json > scores.json',
+        'cat preds.jsonl | vlm-harness score --metric anls --input -',
+      ]),
+    )
     .action(async (opts: { metric: string; input: string; json?: boolean }) => {
+      const { scoreFile } = await import('./run/score-file.ts');
       const result = await scoreFile(opts);
       if (opts.json) {
         out(JSON.stringify(result));
@@ -60,7 +91,7 @@ function buildProgram(): Command {
     .command('eval')
     .description('Run suites through a backend and write results.json, samples.jsonl, summary.csv and report.md')
     .option('--suite <ids>', `suites, comma-separated (${SUITE_IDS.join(', ')})`)
-    .option('--backend <name>', 'inference backend (see `npm run list`)')
+    .option('--backend <name>', `inference backend (${BACKEND_IDS.join(', ')}; default onnx)`)
     .option('--model <id>', 'model id or folder for the backend')
     .option('--predictions <file>', 'replay backend: JSONL {id, prediction} or an earlier samples.jsonl')
     .option('--config <file>', 'run config (YAML or JSON, e.g. configs/example.yaml); flags override it')
@@ -100,7 +131,18 @@ function buildProgram(): Command {
     .option('--judge-concurrency <n>', 'judge requests in flight (default 8)', positiveInt)
     .option('--judge-timeout <seconds>', 'time limit of one judge request (default 60)', positiveNumber)
     .option('--judge-cache <dir>', 'judge cache folder shared between runs (each run also keeps its own)')
+    .addHelpText(
+      'after',
+      examples([
+        'vlm-harness eval --suite mmmu                     # in-process ONNX, SmolVLM-256M-Instruct q8',
+        'vlm-harness eval --suite chartqa,docvqa --backend openai --base-url http://127.0.0.1:8000/v1 --concurrency 16',
+        'vlm-harness eval --suite chartqa --data sample --backend replay --predictions preds.jsonl',
+        'vlm-harness eval --config configs/example.yaml --limit 20',
+        'vlm-harness eval --resume reports/<run-dir>         # after Ctrl-C',
+      ]) + `\nRun directories go under ./reports/ unless --out is given. ${EXIT_CODES}\n`,
+    )
     .action(async (opts: Record<string, unknown>, cmd: Command) => {
+      const { buildPlan } = await import('./run/plan.ts');
       const flags: Record<string, unknown> = {};
       for (const key of Object.keys(opts)) {
         if (key === 'config' || key === 'resume') continue;
@@ -129,7 +171,15 @@ function buildProgram(): Command {
     .option('--question-column <name>', "Meta's question column (default input_question)")
     .option('--prediction-column <name>', "Meta's output column (default output_prediction_text)")
     .option('--id-column <name>', "a column that already holds this harness's sample ids (skips matching by question)")
+    .addHelpText(
+      'after',
+      examples([
+        'vlm-harness meta-evals --suite mmmu --subject all --input meta-evals/<the mmmu __details parquet> --out mmmu-meta.jsonl',
+        'vlm-harness eval --preset llama-3.2-11b-card --suite mmmu --backend replay --predictions mmmu-meta.jsonl',
+      ]),
+    )
     .action(async (o: MetaEvalsOptions) => {
+      const { metaEvalsCommand } = await import('./meta-evals/meta-evals-command.ts');
       const r = await metaEvalsCommand(o, err);
       out(r.lines[0]);
       for (const w of r.warnings) err(w);
@@ -142,7 +192,15 @@ function buildProgram(): Command {
     .argument('<runs...>', 'run directories or results.json files')
     .option('--out <dir>', 'output directory', 'reports/comparison')
     .option('--reference <label>', 'row the ratios are taken against: hardware label, row label, run id or GPU model (default: the first run)')
+    .addHelpText(
+      'after',
+      examples([
+        'vlm-harness compare reports/mi210-run reports/mi250-run reports/mi300x-run --reference MI300X',
+        'vlm-harness compare reports/*/results.json --out reports/comparison',
+      ]),
+    )
     .action(async (runs: string[], o: { out: string; reference?: string }) => {
+      const { compareRuns } = await import('./report/compare.ts');
       const r = await compareRuns({ inputs: runs, out: o.out, ...(o.reference ? { reference: o.reference } : {}) });
       out(r.table);
       for (const w of r.warnings) err(`warning: ${w}`);
@@ -156,7 +214,15 @@ function buildProgram(): Command {
     .requiredOption('--candidate <run>', 'candidate run directory or results.json')
     .option('--rules <file>', 'gate rules YAML (default configs/gates.yaml)')
     .option('--out <dir>', 'where gate.md and gate.junit.xml go (default: the candidate run directory)')
+    .addHelpText(
+      'after',
+      examples([
+        'vlm-harness gate --baseline reports/baselines/mmmu --candidate reports/candidate/mmmu',
+        'vlm-harness gate --baseline base/results.json --candidate cand/results.json --rules configs/gates.yaml',
+      ]) + '\nExit codes: 0 pass, 1 regression, 2 not comparable or bad input.\n',
+    )
     .action(async (o: { baseline: string; candidate: string; rules?: string; out?: string }) => {
+      const { gateRuns } = await import('./report/gate.ts');
       const r = await gateRuns(o);
       out(r.table);
       out(`wrote ${r.files.join(', ')}`);
@@ -169,7 +235,9 @@ function buildProgram(): Command {
     .option('--json', 'print exactly the object results.json stores under `hardware`')
     .option('--telemetry-cmd <prefix>', "run the GPU tools through a prefix, e.g. 'ssh gpu-box'")
     .option('--hardware-label <label>', 'a name for this machine in reports')
+    .addHelpText('after', examples(['vlm-harness probe', 'vlm-harness probe --json', "vlm-harness probe --telemetry-cmd 'ssh gpu-box'"]))
     .action(async (opts: { json?: boolean; telemetryCmd?: string; hardwareLabel?: string }) => {
+      const [{ probeHardware }, { formatHardware }] = await Promise.all([import('./telemetry/probe.ts'), import('./telemetry/format-hardware.ts')]);
       const hardware = await probeHardware({
         ...(opts.telemetryCmd ? { telemetryCmd: opts.telemetryCmd.split(/\s+/).filter(Boolean) } : {}),
         ...(opts.hardwareLabel ? { label: opts.hardwareLabel } : {}),
@@ -179,7 +247,8 @@ function buildProgram(): Command {
 
   program
     .command('list')
-    .description('List suites and backends')
+    .description('List suites, metrics and backends')
+    .addHelpText('after', examples(['vlm-harness list']))
     .action(() => {
       out('Suites:');
       out(textTable(['id', 'metric', 'prompt styles (version)', 'title'], Object.values(suites).map((s) => [s.id, s.judging ? `${s.primaryMetric} (${s.judging.primaryMetric} with --judge-base-url)` : s.primaryMetric, stylesOf(s).map((st) => `${st} v${styledSuite(s, st).version}`).join(', '), s.title])));
@@ -192,6 +261,8 @@ function buildProgram(): Command {
       out('');
       out('Backends:');
       out(textTable(['id', 'description'], Object.entries(backends).map(([id, b]) => [id, b.description])));
+      out('');
+      out(`Metrics (vlm-harness score --metric): ${METRIC_IDS.join(', ')}`);
     });
 
   return program;
@@ -215,7 +286,8 @@ function positiveNumber(v: string): number {
   return n;
 }
 
-async function evalCommand(plan: ReturnType<typeof buildPlan>): Promise<void> {
+async function evalCommand(plan: RunPlan): Promise<void> {
+  const { runEval } = await import('./run/eval.ts');
   const controller = new AbortController();
   let stopping = false;
   const onSignal = (sig: string) => {
@@ -315,7 +387,7 @@ async function evalCommand(plan: ReturnType<typeof buildPlan>): Promise<void> {
   }
   out(`report: ${outcome.runDir}/report.md`);
   if (outcome.interrupted) {
-    err(`\nInterrupted. Resume with:\n  npm run eval -- --resume ${outcome.runDir}`);
+    err(`\nInterrupted. Resume with:\n  npx vlm-harness eval --resume ${outcome.runDir}`);
     process.exitCode = 130;
     throw new Interrupted();
   }

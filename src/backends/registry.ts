@@ -1,13 +1,10 @@
 // Backends by name. `--backend <name>` resolves here; each factory checks the options it needs
-// and says which flag is missing.
+// and says which flag is missing. Each factory imports its backend when called, so `list`, `--help`
+// and the other commands never load ONNX Runtime, transformers.js, sharp or an HTTP client.
 
 import { UserError, unknownName } from '../errors.ts';
 import type { Backend } from '../types.ts';
-import { createOnnxBackend, type OnnxProgress } from './onnx.ts';
-import { createOpenAiBackend } from './openai.ts';
-import { metricsUrl } from './server-metrics.ts';
-import { createReplayBackend, readPredictions } from './replay.ts';
-import { createTransformersBackend } from './transformers.ts';
+import type { OnnxProgress } from './onnx.ts';
 
 export interface BackendOptions {
   model?: string;
@@ -51,6 +48,7 @@ export const backends: Readonly<Record<string, BackendEntry>> = {
   onnx: {
     description: 'In-process ONNX Runtime (transformers.js layout): --model <hub id|folder> --dtype fp32|fp16|q8|q4 --device cpu',
     async create(o, deps) {
+      const { createOnnxBackend } = await import('./onnx.ts');
       return createOnnxBackend({
         ...(o.model ? { model: o.model } : {}),
         ...(o.dtype ? { dtype: o.dtype } : {}),
@@ -71,6 +69,7 @@ export const backends: Readonly<Record<string, BackendEntry>> = {
       const apiKey = env[keyName];
       if (o.apiKeyEnv && !apiKey) throw new UserError(`--api-key-env ${o.apiKeyEnv}: that environment variable is not set.`);
       const extraBody = parseExtraBody(o.extraBody);
+      const [{ createOpenAiBackend }, { metricsUrl }] = await Promise.all([import('./openai.ts'), import('./server-metrics.ts')]);
       const backend = createOpenAiBackend({
         baseUrl: o.baseUrl,
         ...(o.model ? { model: o.model } : {}),
@@ -84,6 +83,7 @@ export const backends: Readonly<Record<string, BackendEntry>> = {
   transformers: {
     description: 'Hugging Face transformers in a Python worker (Llama 3.2 Vision as the seed runs it): --model <id|folder> --dtype bf16|fp16|fp32 --device cuda:0 [--python python3]',
     async create(o, deps) {
+      const { createTransformersBackend } = await import('./transformers.ts');
       return createTransformersBackend({
         model: o.model ?? '',
         ...(o.dtype ? { dtype: o.dtype } : {}),
@@ -98,6 +98,7 @@ export const backends: Readonly<Record<string, BackendEntry>> = {
     description: 'Re-score saved predictions (--predictions <file>: JSONL {id, prediction} or a samples.jsonl)',
     async create(o) {
       if (!o.predictions) throw new UserError("--backend replay needs --predictions <file> (JSONL {\"id\", \"prediction\"} or an earlier run's samples.jsonl).");
+      const { createReplayBackend, readPredictions } = await import('./replay.ts');
       return createReplayBackend({ file: o.predictions, predictions: await readPredictions(o.predictions) });
     },
   },

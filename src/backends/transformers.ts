@@ -17,8 +17,8 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { UserError } from '../errors.ts';
+import { packagePath } from '../package-root.ts';
 import type { Backend, Generation, ModelInfo, Request } from '../types.ts';
 import { BackendError } from './backend-error.ts';
 import { describeExit, WorkerExitedError, type PythonWorker, type SpawnFunction, type WorkerExit } from './python-worker.ts';
@@ -37,7 +37,7 @@ export interface TransformersBackendOptions {
   device?: string;
   /** The Python interpreter that has torch and transformers; python3 by default. */
   python?: string;
-  /** python/worker.py of this repository by default. */
+  /** python/worker.py of the package by default. */
   workerPath?: string;
   /** How long loading may take before the worker is stopped (default 10 minutes). */
   startupTimeoutMs?: number;
@@ -81,7 +81,7 @@ const MAX_CRASHES_IN_A_ROW = 3;
 const MIB = 1024 * 1024;
 
 export function defaultWorkerPath(): string {
-  return fileURLToPath(new URL('../../python/worker.py', import.meta.url));
+  return packagePath('python', 'worker.py');
 }
 
 export function checkTransformersOptions(o: TransformersBackendOptions): { dtype: TransformersDtype; device: string } {

@@ -5,8 +5,8 @@
 import { createHash } from 'node:crypto';
 import { readdir, stat } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { UserError } from '../errors.ts';
+import { packagePath } from '../package-root.ts';
 import type { DatasetSpec, Sample, Suite, SuiteOptions } from '../types.ts';
 import { matchesAny } from './glob.ts';
 import { readParquetRows } from './parquet-rows.ts';
@@ -30,7 +30,8 @@ export interface ResolvedDataset {
   files: DatasetFile[];
 }
 
-export const SAMPLES_ROOT = fileURLToPath(new URL('../../datasets/', import.meta.url));
+/** The bundled synthetic samples: datasets/<suite>/ in the package. */
+export const SAMPLES_ROOT = packagePath('datasets');
 
 async function walk(dir: string): Promise<string[]> {
   const out: string[] = [];

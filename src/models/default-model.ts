@@ -5,7 +5,7 @@
 // the run falls back to the committed tiny random model (models/tiny-smolvlm/) and says so loudly:
 // the pipeline still runs end to end, but its scores are meaningless.
 
-import { fileURLToPath } from 'node:url';
+import { packagePath } from '../package-root.ts';
 import { TINY_MODEL_ID } from './tiny-smolvlm/tiny-config.ts';
 import type { OnnxDtype } from './model-files.ts';
 import { ModelUnavailableError, resolveModel, type ResolveModelOptions } from './resolve-model.ts';
@@ -14,9 +14,9 @@ export const DEFAULT_MODEL_ID = 'HuggingFaceTB/SmolVLM-256M-Instruct';
 export const DEFAULT_MODEL_DTYPE: OnnxDtype = 'q8';
 export { TINY_MODEL_ID };
 
-/** models/tiny-smolvlm/ at the repository root (this file is src/models/default-model.ts). */
+/** models/tiny-smolvlm/ in the package. */
 export function tinyModelDir(): string {
-  return fileURLToPath(new URL('../../models/tiny-smolvlm/', import.meta.url)).replace(/\/$/, '');
+  return packagePath('models', 'tiny-smolvlm');
 }
 
 export function fallbackNotice(why: string): string {

@@ -3,14 +3,14 @@
 // silently left at its default. A tolerance set to null turns that check off.
 
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { SUITE_IDS } from '../../suites/index.ts';
 import { closest, UserError } from '../errors.ts';
+import { packagePath } from '../package-root.ts';
 import type { SuiteId } from '../types.ts';
 
-export const DEFAULT_RULES_PATH = fileURLToPath(new URL('../../configs/gates.yaml', import.meta.url));
+export const DEFAULT_RULES_PATH = packagePath('configs', 'gates.yaml');
 
 const tolerance = z.number().min(0).nullable();
 

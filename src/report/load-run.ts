@@ -29,7 +29,7 @@ export function loadRun(input: string): LoadedRun {
   }
   const resultsPath = isDir ? join(input, 'results.json') : input;
   if (isDir && !existsSync(resultsPath)) {
-    throw new UserError(`${input} is not a run directory: it has no results.json (\`npm run eval\` writes results.json and samples.jsonl there).`);
+    throw new UserError(`${input} is not a run directory: it has no results.json (\`vlm-harness eval\` writes results.json and samples.jsonl there).`);
   }
   let json: unknown;
   try {

@@ -2,9 +2,8 @@
 // pipeline of ../shared/design.md. Returns what happened; the CLI prints it and picks the exit code.
 
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { getStyledSuite, getSuite } from '../../suites/index.ts';
 import type { OnnxProgress } from '../backends/onnx.ts';
 import { createBackend } from '../backends/registry.ts';
@@ -17,6 +16,7 @@ import { HubNotFoundError } from '../hub/errors.ts';
 import { judgeFromPlan } from '../judge/from-plan.ts';
 import { extractionNotes, judgeSuite, type JudgeSuiteResult } from '../judge/judge-suite.ts';
 import { cardTarget, compareWithCard, getPreset } from '../presets/card-presets.ts';
+import { PACKAGE_ROOT, packagePath } from '../package-root.ts';
 import { RESULTS_SCHEMA_VERSION, resultsSchema, type Results, type SuiteResult } from '../report/schema.ts';
 import { probeHardware } from '../telemetry/probe.ts';
 import { startSampler } from '../telemetry/sampler.ts';
@@ -44,16 +44,17 @@ export interface EvalOutcome {
   interrupted: boolean;
 }
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-
 export const SAMPLE_NOTICE =
   'Data: the bundled synthetic sample (datasets/README.md), not the real benchmark. These scores say nothing about the model.';
 
 function harnessInfo(): Results['harness'] {
-  const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string };
+  const pkg = JSON.parse(readFileSync(packagePath('package.json'), 'utf8')) as { version: string };
   let gitCommit: string | null = null;
+  // Only a checkout of the harness has a commit: an installed copy (node_modules/vlm-harness) has no
+  // .git, and asking git there would record the commit of whatever project contains it.
+  if (!existsSync(join(PACKAGE_ROOT, '.git'))) return { version: pkg.version, gitCommit };
   try {
-    gitCommit = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'ignore'], timeout: 2000 })
+    gitCommit = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: PACKAGE_ROOT, stdio: ['ignore', 'pipe', 'ignore'], timeout: 2000 })
       .toString()
       .trim();
   } catch {

@@ -212,7 +212,7 @@ export function buildPlan(params: {
   // A preset supplies defaults (suites, style, MMMU subjects, images per request); flags and config keys still win.
   const preset = c.preset !== undefined ? getPreset(c.preset) : undefined;
   const suites = list(c.suite) ?? preset?.suites;
-  if (!suites) throw new UserError('No suite given. Use --suite <id>[,<id>…] (see `npm run list`) or --preset <name>.');
+  if (!suites) throw new UserError('No suite given. Use --suite <id>[,<id>…] (see `vlm-harness list`) or --preset <name>.');
   const promptStyle = c.promptStyle !== undefined ? parsePromptStyle(c.promptStyle) : (preset?.promptStyle ?? DEFAULT_PROMPT_STYLE);
   if (params.resumeDir && params.flags.promptStyle !== undefined && promptStyle !== parsePromptStyle(base.promptStyle ?? DEFAULT_PROMPT_STYLE)) {
     // the finished samples were asked with the saved style; mixing two prompts in one run is no result

@@ -84,16 +84,25 @@ export function parseScoreLines(text: string, file: string, metric: string): Sco
   return inputs;
 }
 
-export async function scoreFile(params: { metric: string; input: string }): Promise<ScoreFileResult> {
+async function readAll(stream: NodeJS.ReadableStream): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/** `input` is a file, or `-` for `stdin` (process.stdin unless given). */
+export async function scoreFile(params: { metric: string; input: string; stdin?: NodeJS.ReadableStream }): Promise<ScoreFileResult> {
   const scorer = getScorer(params.metric);
+  const fromStdin = params.input === '-';
+  const label = fromStdin ? 'stdin' : params.input;
   let text: string;
   try {
-    text = await readFile(params.input, 'utf8');
+    text = fromStdin ? await readAll(params.stdin ?? process.stdin) : await readFile(params.input, 'utf8');
   } catch (e) {
-    throw new UserError(`Cannot read ${params.input}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}.`);
+    throw new UserError(`Cannot read ${label}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}.`);
   }
-  const inputs = parseScoreLines(text, params.input, scorer.id);
-  if (inputs.length === 0) throw new UserError(`${params.input} holds no predictions.`);
+  const inputs = parseScoreLines(text, label, scorer.id);
+  if (inputs.length === 0) throw new UserError(`${label} holds no predictions.`);
   const set = scorer.scoreSet(inputs);
   const withCi = aggregateWithCi(scorer, set);
   const ci95 = scorer.perSampleMean ? { [scorer.primaryMetric]: withCi[scorer.primaryMetric]?.ci95 ?? null } : {};

@@ -137,7 +137,7 @@ describe('eval --backend openai', () => {
     child.kill('SIGINT');
     const r = await done;
     expect(r.code, r.stderr).toBe(130);
-    expect(r.stderr).toContain(`npm run eval -- --resume ${out}`);
+    expect(r.stderr).toContain(`npx vlm-harness eval --resume ${out}`);
     const { results, samples } = readRun(out);
     expect(results.completed).toBe(false);
     expect(samples.length).toBeGreaterThanOrEqual(2);

@@ -1,4 +1,4 @@
-// `npm run score` as a user runs it: every metric through the CLI, JSON shape, errors and exit codes.
+// `vlm-harness score` as a user runs it: every metric through the CLI, JSON shape, errors and exit codes.
 
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -15,7 +15,7 @@ function jsonl(name: string, rows: unknown[]): string {
 
 const conformance = (f: string) => new URL(`../fixtures/conformance/${f}`, import.meta.url);
 
-describe('npm run score', () => {
+describe('vlm-harness score', () => {
   it('vqa: reproduces the official accuracy of every conformance case in one run', async () => {
     const cases = readFileSync(conformance('vqa.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
     const file = jsonl('vqa.jsonl', cases.map((c) => ({ id: c.id, prediction: c.pred, references: c.gts })));
@@ -125,6 +125,27 @@ describe('npm run score', () => {
     const e = await runCli(['score', '--metric', 'mathvista', '--input', bad]);
     expect(e.code).toBe(2);
     expect(e.stderr).toMatch(/:1: field 'options': a multi_choice line needs its options/);
+  });
+
+  it('--input - scores what it reads from standard input', async () => {
+    const lines = [
+      { id: 'a', prediction: 'yes', references: Array(10).fill('yes') },
+      { id: 'b', prediction: 'no', references: Array(10).fill('yes') },
+    ].map((l) => JSON.stringify(l));
+    const r = await runCli(['score', '--metric', 'vqa', '--input', '-', '--json'], { input: `${lines.join('\n')}\n` });
+    expect(r.code, r.stderr).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(out).toMatchObject({ metric: 'vqa', n: 2, aggregate: { accuracy: 0.5 } });
+    expect(out.samples.map((s: { id: string }) => s.id)).toEqual(['a', 'b']);
+  });
+
+  it('a bad line on standard input is named stdin:<line>; empty input is an error', async () => {
+    const bad = await runCli(['score', '--metric', 'anls', '--input', '-'], { input: '{"id":"1","prediction":"a","references":["a"]}\nnot json\n' });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/^error: stdin:2: not valid JSON/m);
+    const empty = await runCli(['score', '--metric', 'anls', '--input', '-'], { input: '' });
+    expect(empty.code).toBe(2);
+    expect(empty.stderr).toContain('stdin holds no predictions');
   });
 
   it('an unknown metric is a usage error', async () => {

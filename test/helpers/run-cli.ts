@@ -1,9 +1,12 @@
-// Runs the CLI as a user would (`tsx src/cli.ts …`), capturing output and the exit code.
+// Runs the CLI as a user would: the compiled dist/src/cli.js behind `bin: vlm-harness` (test/global-setup.ts
+// rebuilds it when src/ changed), capturing output and the exit code.
 
 import { spawn, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const REPO = fileURLToPath(new URL('../../', import.meta.url));
+export const CLI = join(REPO, 'dist', 'src', 'cli.js');
 
 export interface CliResult {
   code: number | null;
@@ -12,13 +15,21 @@ export interface CliResult {
   stderr: string;
 }
 
-export function startCli(args: string[], opts: { env?: NodeJS.ProcessEnv; cwd?: string } = {}): { child: ChildProcess; done: Promise<CliResult> } {
-  // one node process (tsx as a loader, not the tsx wrapper), so a signal reaches the CLI itself
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], {
+export interface CliOptions {
+  env?: NodeJS.ProcessEnv;
+  cwd?: string;
+  /** Written to the CLI's standard input, then closed (otherwise stdin is /dev/null). */
+  input?: string;
+}
+
+export function startCli(args: string[], opts: CliOptions = {}): { child: ChildProcess; done: Promise<CliResult> } {
+  // one node process, so a signal reaches the CLI itself
+  const child = spawn(process.execPath, [CLI, ...args], {
     cwd: opts.cwd ?? REPO,
     env: { ...process.env, ...opts.env },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: [opts.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
   });
+  if (opts.input !== undefined) child.stdin!.end(opts.input);
   let stdout = '';
   let stderr = '';
   child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -29,6 +40,6 @@ export function startCli(args: string[], opts: { env?: NodeJS.ProcessEnv; cwd?: 
   return { child, done };
 }
 
-export function runCli(args: string[], opts: { env?: NodeJS.ProcessEnv; cwd?: string } = {}): Promise<CliResult> {
+export function runCli(args: string[], opts: CliOptions = {}): Promise<CliResult> {
   return startCli(args, opts).done;
 }
