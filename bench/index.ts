@@ -1,4 +1,4 @@
-// `npm run bench [-- scorers|onnx|openai|parquet]`: the project's benchmarks, one table each.
+// `npm run bench [-- scorers|onnx|openai|parquet|startup]`: the project's benchmarks, one table each.
 // Numbers hold for this machine at this moment; compare ratios measured side by side, never
 // absolute times across machines.
 
@@ -7,6 +7,7 @@ import { benchOnnx } from './onnx.bench.ts';
 import { benchOpenAiOverhead } from './openai-overhead.bench.ts';
 import { benchParquet } from './parquet.bench.ts';
 import { benchScorers } from './scorers.bench.ts';
+import { benchStartup } from './startup.bench.ts';
 
 const only = process.argv.slice(2);
 const want = (name: string) => only.length === 0 || only.includes(name);
@@ -24,6 +25,10 @@ if (want('openai')) {
 if (want('onnx')) {
   section('onnx backend: tiny random SmolVLM, tokens/s, peak RSS and per-sample overhead');
   console.log(await benchOnnx());
+}
+if (want('startup')) {
+  section('CLI start-up: whole-process wall time, commands alternated, 30 rounds');
+  console.table(await benchStartup());
 }
 if (want('parquet')) {
   section('parquet streaming: rows/s, MB/s and peak RSS for two file sizes (RSS must not grow with size)');
