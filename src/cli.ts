@@ -247,7 +247,7 @@ function buildProgram(): Command {
 
   program
     .command('list')
-    .description('List suites, metrics and backends')
+    .description('List suites, prompt styles, presets, backends and metrics')
     .addHelpText('after', examples(['vlm-harness list']))
     .action(() => {
       out('Suites:');
