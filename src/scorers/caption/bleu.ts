@@ -2,6 +2,8 @@
 // bleu/bleu_scorer.py (`BleuScorer.compute_score(option='closest')`) at
 // ad63453cfab57a81a02b2949b17a91fab1c3df77. Spec: ../shared/spec/scoring.md §5.2.
 
+import { glibcExp } from '../../libm/glibc-exp.ts';
+import { glibcPow } from '../../libm/glibc-pow.ts';
 import { MAX_N, scratch, type Cooked, type NgramTable } from './ngrams.ts';
 
 /** Added to the clipped match count, so a zero count still gives a (tiny) non-zero precision. */
@@ -52,18 +54,22 @@ export function bleuStats(candidate: Cooked, references: readonly Cooked[], tabl
   return { testlen, reflen, guess, correct };
 }
 
-/** BLEU-1..4 from statistics: the same formula per image and for the summed corpus statistics. */
+/**
+ * BLEU-1..4 from statistics: the same formula per image and for the summed corpus statistics.
+ * `bleu ** (1/n)` and `math.exp` are Python's, i.e. glibc's pow and exp, whose last bits V8's
+ * `**` and `Math.exp` do not reproduce (../../libm).
+ */
 export function bleuFromStats(stats: BleuStats): number[] {
   const scores: number[] = [];
   let product = 1;
   for (let k = 0; k < MAX_N; k++) {
     product *= (stats.correct[k] + TINY) / (stats.guess[k] + SMALL);
-    scores.push(product ** (1 / (k + 1)));
+    scores.push(glibcPow(product, 1 / (k + 1)));
   }
   // Brevity penalty; both lengths are nudged so that it never divides by zero.
   const ratio = (stats.testlen + TINY) / (stats.reflen + SMALL);
   if (ratio < 1) {
-    const penalty = Math.exp(1 - 1 / ratio);
+    const penalty = glibcExp(1 - 1 / ratio);
     for (let k = 0; k < MAX_N; k++) scores[k] *= penalty;
   }
   return scores;

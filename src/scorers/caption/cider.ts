@@ -1,9 +1,11 @@
 // CIDEr-D as pycocoevalcap computes it: salaniz/pycocoevalcap cider/cider.py and
 // cider/cider_scorer.py (`Cider(n=4, sigma=6.0)`) at ad63453cfab57a81a02b2949b17a91fab1c3df77.
 // Spec: ../shared/spec/scoring.md §5.4. Sums run in the reference's order (dict insertion order
-// of the n-grams, references in list order) so results match to the last bits where JS and
-// numpy's libm agree.
+// of the n-grams, references in list order), and logs and powers are numpy's and glibc's
+// (../../libm), so per-image values match the reference to the last bit.
 
+import { glibcPow } from '../../libm/glibc-pow.ts';
+import { numpyLogOfCount } from '../../libm/numpy-log.ts';
 import { npMean } from './np-mean.ts';
 import { MAX_N, scratch, type Cooked, type NgramTable } from './ngrams.ts';
 
@@ -42,11 +44,22 @@ function counts2vec(c: Cooked, weight: Float64Array[]): CaptionVector {
   return { cooked: c, values, norm, length };
 }
 
+/** Penalties by |δ|: `np.e ** (-(δ**2) / (2·σ²))`, a Python float power (glibc pow, not exp). */
+const lengthPenalties: number[] = [];
+
+function lengthPenalty(delta: number): number {
+  const d = Math.abs(delta);
+  let p = lengthPenalties[d];
+  if (p === undefined) {
+    p = glibcPow(Math.E, -(d * d) / (2 * SIGMA * SIGMA));
+    lengthPenalties[d] = p;
+  }
+  return p;
+}
+
 /** Adds `sim(hyp, ref)`: clipped cosine similarity per n with the Gaussian length penalty. */
 function addSim(score: number[], hyp: CaptionVector, ref: CaptionVector, table: NgramTable): void {
-  const delta = hyp.length - ref.length;
-  // np.e ** x in the reference (C pow), hence Math.pow rather than Math.exp.
-  const penalty = Math.pow(Math.E, -(delta * delta) / (2 * SIGMA * SIGMA));
+  const penalty = lengthPenalty(hyp.length - ref.length);
   const h = hyp.cooked;
   const r = ref.cooked;
   for (let k = 0; k < MAX_N; k++) {
@@ -69,7 +82,10 @@ function addSim(score: number[], hyp: CaptionVector, ref: CaptionVector, table: 
  * their numpy mean. One image gives 0: every n-gram then has weight ln 1 − ln 1 = 0.
  */
 export function ciderD(images: readonly CiderImage[], table: NgramTable): { score: number; perImage: number[] } {
-  const refLen = Math.log(images.length);
+  // np.log of counts (numpy's last bits, ../../libm/numpy-log.ts), once per distinct count
+  const logs = new Float64Array(images.length + 1).fill(NaN);
+  const logOf = (n: number): number => (Number.isNaN(logs[n]) ? (logs[n] = numpyLogOfCount(n)) : logs[n]);
+  const refLen = logOf(images.length);
   const weight: Float64Array[] = [];
   for (let k = 0; k < MAX_N; k++) {
     // df: the number of images whose references (any of them) contain the n-gram.
@@ -87,7 +103,7 @@ export function ciderD(images: readonly CiderImage[], table: NgramTable): { scor
       }
     });
     const w = new Float64Array(table.sizes[k]);
-    for (let id = 0; id < w.length; id++) w[id] = refLen - Math.log(Math.max(1, df[id]));
+    for (let id = 0; id < w.length; id++) w[id] = refLen - logOf(Math.max(1, df[id]));
     weight.push(w);
   }
   const perImage = images.map((image) => {

@@ -1,7 +1,9 @@
 // ROUGE-L as pycocoevalcap computes it: salaniz/pycocoevalcap rouge/rouge.py (`Rouge.calc_score`,
 // `my_lcs`) at ad63453cfab57a81a02b2949b17a91fab1c3df77. Spec: ../shared/spec/scoring.md §5.3.
 
-const BETA = 1.2;
+/** `self.beta**2` with beta = 1.2, a Python float power (glibc pow): 1.44, as a test checks. */
+export const ROUGE_BETA_SQUARED = 1.44;
+const BETA2 = ROUGE_BETA_SQUARED;
 
 /** Length of the longest common subsequence of two token lists (one rolling DP row). */
 function lcsLength(a: readonly string[], b: readonly string[]): number {
@@ -33,5 +35,5 @@ export function rougeL(candidate: string, references: readonly string[]): number
     recMax = Math.max(recMax, lcs / ref.length);
   }
   if (precMax === 0 || recMax === 0) return 0;
-  return ((1 + BETA ** 2) * precMax * recMax) / (recMax + BETA ** 2 * precMax);
+  return ((1 + BETA2) * precMax * recMax) / (recMax + BETA2 * precMax);
 }
