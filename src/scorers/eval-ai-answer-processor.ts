@@ -15,5 +15,5 @@ import { normalizeVqaAnswer, trimVqaAnswer } from './vqa-normalize.ts';
 export function evalAiAnswerProcessor(item: string): string {
   const lowered = item.toLowerCase();
   const tokenized = pyStrip(lowered.replaceAll(',', '').replaceAll('?', '').replaceAll("'s", " 's"));
-  return normalizeVqaAnswer(trimVqaAnswer(tokenized), 'lmms-eval');
+  return normalizeVqaAnswer(trimVqaAnswer(tokenized, 'lmms-eval'), 'lmms-eval');
 }

@@ -3,61 +3,93 @@
 // `toFixed()` each differ from CPython in ways that change scores, so every scorer
 // goes through these helpers instead of the JS built-ins.
 
-/** Code points CPython's `str.isspace()` accepts (what `split()`/`strip()` without arguments remove). */
+/** Code points CPython 3's `str.isspace()` accepts (what `split()`/`strip()` without arguments remove). */
 const PY_WHITESPACE = new Set<number>([
   0x09, 0x0a, 0x0b, 0x0c, 0x0d, 0x1c, 0x1d, 0x1e, 0x1f, 0x20, 0x85, 0xa0, 0x1680,
   0x2000, 0x2001, 0x2002, 0x2003, 0x2004, 0x2005, 0x2006, 0x2007, 0x2008, 0x2009, 0x200a,
   0x2028, 0x2029, 0x202f, 0x205f, 0x3000,
 ]);
 
+/** A whitespace predicate over code points. Every Python whitespace character is in the BMP and is
+ * not a surrogate, so the helpers below can scan UTF-16 code units with it. */
+export type IsSpace = (codePoint: number) => boolean;
+
 export function isPyWhitespace(codePoint: number): boolean {
-  return PY_WHITESPACE.has(codePoint);
+  return codePoint === 0x20 || ((codePoint <= 0x1f || codePoint >= 0x85) && PY_WHITESPACE.has(codePoint));
 }
 
-/** `s.strip()` with no argument. */
-export function pyStrip(s: string): string {
-  const cps = Array.from(s);
+/** `s.strip()` with no argument (`isSpace`: Python 3 unless told otherwise). */
+export function pyStrip(s: string, isSpace: IsSpace = isPyWhitespace): string {
   let start = 0;
-  let end = cps.length;
-  while (start < end && PY_WHITESPACE.has(cps[start].codePointAt(0)!)) start++;
-  while (end > start && PY_WHITESPACE.has(cps[end - 1].codePointAt(0)!)) end--;
-  return cps.slice(start, end).join('');
+  let end = s.length;
+  while (start < end && isSpace(s.charCodeAt(start))) start++;
+  while (end > start && isSpace(s.charCodeAt(end - 1))) end--;
+  return start === 0 && end === s.length ? s : s.slice(start, end);
 }
+
+/** Whether every character of `chars` is one UTF-16 unit (so units can be compared directly). */
+const BMP_ONLY = /^[^\ud800-\udfff]*$/;
 
 /** `s.strip(chars)`: removes any of `chars` from both ends. */
 export function pyStripChars(s: string, chars: string): string {
-  const set = new Set(Array.from(chars));
-  const cps = Array.from(s);
+  if (!BMP_ONLY.test(chars)) {
+    const set = new Set(Array.from(chars));
+    const cps = Array.from(s);
+    let start = 0;
+    let end = cps.length;
+    while (start < end && set.has(cps[start])) start++;
+    while (end > start && set.has(cps[end - 1])) end--;
+    return cps.slice(start, end).join('');
+  }
   let start = 0;
-  let end = cps.length;
-  while (start < end && set.has(cps[start])) start++;
-  while (end > start && set.has(cps[end - 1])) end--;
-  return cps.slice(start, end).join('');
+  let end = s.length;
+  while (start < end && chars.includes(s[start])) start++;
+  while (end > start && chars.includes(s[end - 1])) end--;
+  return start === 0 && end === s.length ? s : s.slice(start, end);
 }
 
 /** `s.rstrip(chars)`. */
 export function pyRstripChars(s: string, chars: string): string {
-  const set = new Set(Array.from(chars));
-  const cps = Array.from(s);
-  let end = cps.length;
-  while (end > 0 && set.has(cps[end - 1])) end--;
-  return cps.slice(0, end).join('');
+  if (!BMP_ONLY.test(chars)) {
+    const set = new Set(Array.from(chars));
+    const cps = Array.from(s);
+    let end = cps.length;
+    while (end > 0 && set.has(cps[end - 1])) end--;
+    return cps.slice(0, end).join('');
+  }
+  let end = s.length;
+  while (end > 0 && chars.includes(s[end - 1])) end--;
+  return end === s.length ? s : s.slice(0, end);
 }
 
-/** `s.split()` with no argument: runs of Python whitespace separate, no empty fields. */
-export function pySplit(s: string): string[] {
+/** `s.split()` with no argument: runs of whitespace separate, no empty fields. */
+export function pySplit(s: string, isSpace: IsSpace = isPyWhitespace): string[] {
   const out: string[] = [];
-  let cur = '';
-  for (const ch of s) {
-    if (PY_WHITESPACE.has(ch.codePointAt(0)!)) {
-      if (cur) out.push(cur);
-      cur = '';
-    } else {
-      cur += ch;
+  let start = -1; // start of the current word, or -1 between words
+  for (let i = 0; i < s.length; i++) {
+    if (isSpace(s.charCodeAt(i))) {
+      if (start >= 0) out.push(s.slice(start, i));
+      start = -1;
+    } else if (start < 0) {
+      start = i;
     }
   }
-  if (cur) out.push(cur);
+  if (start >= 0) out.push(s.slice(start));
   return out;
+}
+
+/** `len(s.split())`, without building the list. */
+export function pySplitCount(s: string, isSpace: IsSpace = isPyWhitespace): number {
+  let n = 0;
+  let inWord = false;
+  for (let i = 0; i < s.length; i++) {
+    if (isSpace(s.charCodeAt(i))) inWord = false;
+    else if (!inWord) {
+      inWord = true;
+      n++;
+    }
+  }
+  return n;
 }
 
 /** `len(s)`: code points, not UTF-16 units. */

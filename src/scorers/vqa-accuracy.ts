@@ -45,8 +45,8 @@ function scoreQuestion(
 ): VqaAccuracyResult {
   const n = answers.length;
   if (n === 0) throw new Error('VQA accuracy needs at least one reference answer; got none.');
-  const trimmed = answers.map(trimVqaAnswer);
-  let processedPrediction = trimVqaAnswer(prediction);
+  const trimmed = answers.map((a) => trimVqaAnswer(a, variant));
+  let processedPrediction = trimVqaAnswer(prediction, variant);
   // Official shortcut: if the trimmed answers are all the same string, nothing is normalised, so
   // "Yes" scores 0 against ten "yes". lmms-eval (since commit 28ea9a1) always normalises.
   const normalizationApplied = variant !== 'official' || trimmed.some((a) => a !== trimmed[0]);

@@ -8,7 +8,8 @@
 //              commit 75571cfe0fa36ca5ec2e6aa2bb268f9d38295af3, run under Python 3.
 // Spec: ../shared/spec/scoring.md §1.1-1.4. The two differ only in the rules of `RULES` below.
 
-import { isPyWhitespace, pySplit, pyStrip } from './python.ts';
+import { py27Lower, isPy27Whitespace } from './py27-unicode.ts';
+import { isPyWhitespace, pySplit, pyStrip, type IsSpace } from './python.ts';
 
 export type VqaVariant = 'official' | 'lmms-eval';
 
@@ -20,25 +21,23 @@ const PUNCTUATION = [
 /** Any character processPunctuation could touch (the 21 above and the period). */
 const MAY_HAVE_PUNCTUATION = /[;\/\[\]"{}()=+\\_\-><@`,?!.]/;
 
-const NON_ASCII = /[^\x00-\x7f]/;
-
 /** Printable ASCII and the space: the only Python whitespace such text can hold is ' '. */
 const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
 
 /**
- * Python `str.split()`. Nearly every VQA answer is printable ASCII, where splitting on ' ' and
- * dropping empty pieces is the same thing and much faster than the general helper.
+ * Python `split()` (`isSpace`: the variant's whitespace). Nearly every VQA answer is printable
+ * ASCII, where splitting on ' ' and dropping empty pieces is the same thing and much faster.
  */
-function splitWords(text: string): string[] {
-  if (!PRINTABLE_ASCII.test(text)) return pySplit(text);
+function splitWords(text: string, isSpace: IsSpace): string[] {
+  if (!PRINTABLE_ASCII.test(text)) return pySplit(text, isSpace);
   if (!text.includes(' ')) return text === '' ? [] : [text];
   const words = text.split(' ');
   return words.includes('') ? words.filter((w) => w !== '') : words;
 }
 
-/** Whether a UTF-16 code unit may be Python whitespace (all of which is in the BMP). */
-function mayBeWhitespace(code: number): boolean {
-  return (code <= 0x20 || code >= 0x7f) && isPyWhitespace(code);
+/** Whether a UTF-16 code unit is whitespace for the variant (all of it is in the BMP). */
+function mayBeWhitespace(code: number, isSpace: IsSpace): boolean {
+  return (code <= 0x20 || code >= 0x7f) && isSpace(code);
 }
 
 interface VariantRules {
@@ -50,33 +49,24 @@ interface VariantRules {
    */
   period: RegExp;
   lower: (text: string) => string;
-}
-
-/**
- * Python 2 `unicode.lower()`: the simple (one-to-one) case mapping of each code point, with no
- * final-sigma context. JS `toLowerCase()` (like Python 3) uses the full mappings, which differ for
- * U+0130 (İ → i + U+0307) and a word-final Σ (→ ς); lower-casing code points one by one avoids the
- * context rule. (Python 2.7's Unicode 5.2 tables are not emulated beyond that.)
- */
-function py2Lower(text: string): string {
-  if (!NON_ASCII.test(text)) return text.toLowerCase();
-  let out = '';
-  for (const ch of text) out += ch === '\u0130' ? 'i' : ch.toLowerCase();
-  return out;
+  /** What `strip()` and `split()` remove. */
+  isSpace: IsSpace;
 }
 
 const RULES: Readonly<Record<VqaVariant, VariantRules>> = {
-  // Python 2 without re.UNICODE: \d is [0-9].
+  // Python 2.7 `unicode` (Unicode 5.2 case and whitespace), `re` without re.UNICODE: \d is [0-9].
   official: {
     commaInNumber: /[0-9],[0-9]/,
     period: /\.(?![0-9])/g,
-    lower: py2Lower,
+    lower: py27Lower,
+    isSpace: isPy27Whitespace,
   },
   // Python 3: \d is any Unicode decimal digit; `(,)+` also accepts `1,,000`.
   'lmms-eval': {
     commaInNumber: /(?<=\p{Nd}),+(?=\p{Nd})/u,
     period: /\.(?!\p{Nd})/gu,
     lower: (text) => text.toLowerCase(),
+    isSpace: isPyWhitespace,
   },
 };
 
@@ -138,16 +128,18 @@ export const CONTRACTIONS: ReadonlyMap<string, string> = new Map([
 
 /**
  * Step 1 of both scripts, for the prediction and every answer: `\n` and `\t` become spaces, then
- * Python `strip()`. Most answers need neither, so those are returned without copying.
+ * Python `strip()` (2.7's whitespace for the official script). Most answers need neither, so those
+ * are returned without copying.
  */
-export function trimVqaAnswer(text: string): string {
+export function trimVqaAnswer(text: string, variant: VqaVariant): string {
+  const isSpace = RULES[variant].isSpace;
   let t = text;
   if (t.includes('\n')) t = t.replaceAll('\n', ' ');
   if (t.includes('\t')) t = t.replaceAll('\t', ' ');
-  if (t.length === 0 || (!mayBeWhitespace(t.charCodeAt(0)) && !mayBeWhitespace(t.charCodeAt(t.length - 1)))) {
+  if (t.length === 0 || (!mayBeWhitespace(t.charCodeAt(0), isSpace) && !mayBeWhitespace(t.charCodeAt(t.length - 1), isSpace))) {
     return t;
   }
-  return pyStrip(t);
+  return pyStrip(t, isSpace);
 }
 
 /**
@@ -190,7 +182,8 @@ const WORD_REWRITES: ReadonlyMap<string, string> = new Map([
  * drop articles, expand contractions, join with single spaces.
  */
 export function processDigitArticle(text: string, variant: VqaVariant): string {
-  return rewriteWords(splitWords(RULES[variant].lower(text)));
+  const rules = RULES[variant];
+  return rewriteWords(splitWords(rules.lower(text), rules.isSpace));
 }
 
 function rewriteWords(words: readonly string[]): string {

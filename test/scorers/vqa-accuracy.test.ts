@@ -190,10 +190,13 @@ describe('what conformance does not cover', () => {
 
   it('replaces newlines and tabs before the punctuation conditions', () => {
     // "yes!\n?" becomes "yes! ?": ' ?' is present, so '?' is deleted rather than spaced.
-    expect(trimVqaAnswer(' yes!\n?\t')).toBe('yes! ?');
+    expect(trimVqaAnswer(' yes!\n?\t', 'official')).toBe('yes! ?');
     expect(vqaAccuracy('yes!\n?', ['x', 'y']).processedPrediction).toBe('yes');
-    expect(trimVqaAnswer('\u3000yes\u00a0')).toBe('yes');
-    expect(trimVqaAnswer('\u200byes')).toBe('\u200byes');
+    expect(trimVqaAnswer('\u3000yes\u00a0', 'official')).toBe('yes');
+    expect(trimVqaAnswer('\u200byes', 'official')).toBe('\u200byes');
+    // U+180E was whitespace in Unicode 5.2 (Python 2.7), not since 6.3 (Python 3)
+    expect(trimVqaAnswer('\u180eyes\u180e', 'official')).toBe('yes');
+    expect(trimVqaAnswer('\u180eyes\u180e', 'lmms-eval')).toBe('\u180eyes\u180e');
   });
 
   it('sums the leave-one-out values in answer order (official)', () => {
