@@ -36,7 +36,8 @@ export const vqav2: Suite = {
   }),
   scorer: vqaScorer,
   primaryMetric: 'accuracy',
-  scoreInput: (s, extracted) => ({ id: s.id, prediction: extracted, references: s.references }),
+  // answer_type (yes/no, number, other) groups the per-answer-type accuracies vqaEval.py reports
+  scoreInput: (s, extracted) => ({ id: s.id, prediction: extracted, references: s.references, group: String(s.meta.answer_type) }),
   styles: {
     'lmms-eval': {
       version: 1,

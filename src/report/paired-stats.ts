@@ -12,6 +12,7 @@
 //   translation evaluation").
 // Resampling uses the seeded generator of src/run/stats.ts, so a gate verdict is reproducible.
 
+import { resampledMeans } from '../run/bootstrap.ts';
 import { mean, percentile, seededUniform } from '../run/stats.ts';
 
 export interface ResampleOptions {
@@ -77,14 +78,8 @@ export function pairedBootstrap(diffs: ArrayLike<number>, opts: ResampleOptions 
   const data = Float64Array.from(diffs as ArrayLike<number>);
   const delta = n ? mean(data) : 0;
   if (n < 2) return { delta, ci: null, pValue: 1 };
-  const resamples = opts.resamples ?? 10_000;
-  const rand = seededUniform(opts.seed ?? 1234);
-  const means = new Float64Array(resamples);
-  for (let b = 0; b < resamples; b++) {
-    let s = 0;
-    for (let i = 0; i < n; i++) s += data[(rand() * n) | 0];
-    means[b] = s / n;
-  }
+  // Multinomial resampling of the tallied differences (../run/bootstrap.ts): linear in n.
+  const means = resampledMeans(data, { resamples: opts.resamples ?? 10_000, seed: opts.seed ?? 1234 });
   const pValue = nullShiftedP(means, delta);
   means.sort();
   return { delta, ci: intervalOf(means, opts.level ?? 0.95), pValue };

@@ -2,38 +2,15 @@
 // Input lines: {"id", "prediction", "references": string[]} plus, for mmmu, "options" and
 // "question_type"; for mathvista, "question_type" (multi_choice | free_form), "answer_type",
 // "precision" and "options", with the already extracted answer as "prediction" (what the official
-// calculate_score.py reads). A malformed line is a UserError naming the line number and the field.
+// calculate_score.py reads); optional "group" (ChartQA split, MMMU subject), and for vqa/vqa-lmms
+// "answer_type" (yes/no, number, other). A malformed line is a UserError naming the line number
+// and the field.
 
 import { readFile } from 'node:fs/promises';
-import { z } from 'zod';
 import { UserError } from '../errors.ts';
 import { getScorer } from '../scorers/registry.ts';
 import type { MetricId, SampleScore, ScoreInput } from '../scorers/types.ts';
 import { aggregateWithCi } from './stats.ts';
-
-const lineSchema = z.object({
-  id: z.union([z.string(), z.number()]).transform(String),
-  prediction: z.string(),
-  references: z.array(z.string()),
-  options: z.array(z.string()).optional(),
-  question_type: z.enum(['multiple-choice', 'open']).optional(),
-  group: z.string().optional(),
-});
-
-const mmmuLineSchema = lineSchema.extend({
-  options: z.array(z.string()),
-  question_type: z.enum(['multiple-choice', 'open']),
-});
-
-const mathVistaLineSchema = lineSchema
-  .extend({
-    question_type: z.enum(['multi_choice', 'free_form']),
-    answer_type: z.enum(['text', 'integer', 'float', 'list']),
-    precision: z.number().nullable().optional(),
-  })
-  .refine((d) => d.question_type !== 'multi_choice' || (d.options?.length ?? 0) > 0, { message: 'a multi_choice line needs its options', path: ['options'] })
-  .refine((d) => d.question_type !== 'free_form' || d.answer_type !== 'text', { message: "a free_form line needs answer_type 'integer', 'float' or 'list'", path: ['answer_type'] })
-  .refine((d) => d.references.length === 1, { message: 'MathVista has exactly one answer per problem', path: ['references'] });
 
 export interface ScoreFileResult {
   metric: MetricId;
@@ -44,42 +21,119 @@ export interface ScoreFileResult {
   samples: Array<Pick<SampleScore, 'id' | 'score' | 'extracted' | 'fallback' | 'scores'>>;
 }
 
+/** A field's problem, thrown while checking one line and reported with its line number. */
+class FieldError extends Error {
+  constructor(
+    readonly field: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+function typeName(v: unknown): string {
+  return v === null ? 'null' : Array.isArray(v) ? 'array' : typeof v;
+}
+
+function stringField(o: Record<string, unknown>, field: string): string {
+  const v = o[field];
+  if (typeof v !== 'string') throw new FieldError(field, `expected a string, got ${v === undefined ? 'nothing' : typeName(v)}`);
+  return v;
+}
+
+function optionalString(o: Record<string, unknown>, field: string): string | undefined {
+  return o[field] === undefined ? undefined : stringField(o, field);
+}
+
+function stringList(o: Record<string, unknown>, field: string): string[] {
+  const v = o[field];
+  if (!Array.isArray(v)) throw new FieldError(field, `expected a list of strings, got ${v === undefined ? 'nothing' : typeName(v)}`);
+  for (let i = 0; i < v.length; i++) {
+    if (typeof v[i] !== 'string') throw new FieldError(`${field}.${i}`, `expected a string, got ${typeName(v[i])}`);
+  }
+  return v as string[];
+}
+
+function oneOf<T extends string>(o: Record<string, unknown>, field: string, allowed: readonly T[]): T {
+  const v = o[field];
+  if (!allowed.includes(v as T)) {
+    throw new FieldError(field, `expected ${allowed.map((q) => `'${q}'`).join(' or ')}, got ${JSON.stringify(v) ?? 'nothing'}`);
+  }
+  return v as T;
+}
+
+const QUESTION_TYPES = ['multiple-choice', 'open'] as const;
+const MATHVISTA_QUESTION_TYPES = ['multi_choice', 'free_form'] as const;
+const MATHVISTA_ANSWER_TYPES = ['text', 'integer', 'float', 'list'] as const;
+
+/** MathVista's fields: its own question types, the answer's type and precision, one answer. */
+function mathVistaFields(o: Record<string, unknown>, input: ScoreInput): void {
+  const questionType = oneOf(o, 'question_type', MATHVISTA_QUESTION_TYPES);
+  input.questionType = questionType === 'multi_choice' ? 'multiple-choice' : 'open';
+  input.answerType = oneOf(o, 'answer_type', MATHVISTA_ANSWER_TYPES);
+  const precision = o.precision;
+  if (precision !== undefined) {
+    if (precision !== null && typeof precision !== 'number') throw new FieldError('precision', `expected a number or null, got ${typeName(precision)}`);
+    input.precision = precision;
+  }
+  if (questionType === 'multi_choice' && (input.options?.length ?? 0) === 0) throw new FieldError('options', 'a multi_choice line needs its options');
+  if (questionType === 'free_form' && input.answerType === 'text') {
+    throw new FieldError('answer_type', "a free_form line needs answer_type 'integer', 'float' or 'list'");
+  }
+  if (input.references.length !== 1) throw new FieldError('references', 'MathVista has exactly one answer per problem');
+}
+
+/**
+ * One line's object as a ScoreInput. Written out by hand rather than with a schema library: a VQAv2
+ * file has 214k lines, and this check is a small part of reading them.
+ */
+function toInput(json: unknown, metric: string): ScoreInput {
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) {
+    throw new FieldError('(line)', `expected a JSON object, got ${typeName(json)}`);
+  }
+  const o = json as Record<string, unknown>;
+  const id = o.id;
+  if (typeof id !== 'string' && typeof id !== 'number') {
+    throw new FieldError('id', `expected a string or a number, got ${id === undefined ? 'nothing' : typeName(id)}`);
+  }
+  const input: ScoreInput = { id: String(id), prediction: stringField(o, 'prediction'), references: stringList(o, 'references') };
+  const mmmu = metric === 'mmmu';
+  if (mmmu || o.options !== undefined) input.options = stringList(o, 'options');
+  if (metric === 'mathvista') {
+    mathVistaFields(o, input);
+  } else if (mmmu || o.question_type !== undefined) {
+    input.questionType = oneOf(o, 'question_type', QUESTION_TYPES);
+  }
+  // VQA's answer_type (yes/no, number, other) is the group its per-type accuracies are reported by.
+  const vqa = metric === 'vqa' || metric === 'vqa-lmms';
+  const group = optionalString(o, 'group') ?? (vqa ? optionalString(o, 'answer_type') : undefined);
+  if (group) input.group = group;
+  return input;
+}
+
 export function parseScoreLines(text: string, file: string, metric: string): ScoreInput[] {
-  const schema = metric === 'mmmu' ? mmmuLineSchema : metric === 'mathvista' ? mathVistaLineSchema : lineSchema;
   const inputs: ScoreInput[] = [];
-  const lines = text.split('\n');
-  for (let i = 0; i < lines.length; i++) {
-    const raw = lines[i].trim();
-    if (raw === '') continue;
-    const where = `${file}:${i + 1}`;
+  let lineNo = 0;
+  for (let start = 0; start <= text.length; ) {
+    let end = text.indexOf('\n', start);
+    if (end < 0) end = text.length;
+    lineNo++;
+    const raw = text.slice(start, end);
+    start = end + 1;
+    if (raw.trim() === '') continue;
+    const where = `${file}:${lineNo}`;
     let json: unknown;
     try {
       json = JSON.parse(raw);
     } catch (e) {
       throw new UserError(`${where}: not valid JSON (${(e as Error).message}). Each line must be one JSON object.`);
     }
-    const parsed = schema.safeParse(json);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      const field = issue.path.length ? issue.path.join('.') : '(line)';
-      throw new UserError(`${where}: field '${field}': ${issue.message}.`);
+    try {
+      inputs.push(toInput(json, metric));
+    } catch (e) {
+      if (!(e instanceof FieldError)) throw e;
+      throw new UserError(`${where}: field '${e.field}': ${e.message}.`);
     }
-    const d = parsed.data as Omit<z.infer<typeof lineSchema>, 'question_type'> & {
-      question_type?: 'multiple-choice' | 'open' | 'multi_choice' | 'free_form';
-      answer_type?: ScoreInput['answerType'];
-      precision?: number | null;
-    };
-    const questionType = d.question_type === 'multi_choice' ? 'multiple-choice' : d.question_type === 'free_form' ? 'open' : d.question_type;
-    inputs.push({
-      id: d.id,
-      prediction: d.prediction,
-      references: d.references,
-      ...(d.options ? { options: d.options } : {}),
-      ...(questionType ? { questionType } : {}),
-      ...(d.answer_type ? { answerType: d.answer_type } : {}),
-      ...(d.precision !== undefined ? { precision: d.precision } : {}),
-      ...(d.group ? { group: d.group } : {}),
-    });
   }
   return inputs;
 }

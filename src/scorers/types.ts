@@ -18,7 +18,7 @@ export interface ScoreInput {
   answerType?: 'text' | 'integer' | 'float' | 'list';
   /** MathVista only: decimals of a float answer (float64 in the data, null when not a float). */
   precision?: number | null;
-  /** A sub-population the aggregate also reports on (ChartQA `human_test`/`augmented_test`, MMMU subject). */
+  /** A sub-population the aggregate also reports on (ChartQA `human_test`/`augmented_test`, MMMU subject, VQA answer type). */
   group?: string;
   /**
    * Sub-populations by dimension, each aggregated separately (MathVista: task, skills, question and

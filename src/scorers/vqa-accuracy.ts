@@ -123,6 +123,43 @@ function divideToNearestDouble(num: bigint, den: bigint): number {
   return Number(kept) * 2 ** (drop - shift);
 }
 
+/** The reason strings a question can get, made once: a set of 214k questions shares a handful. */
+const REASONS = new Map<number, string>();
+
+function reasonFor(matches: number, n: number, normalized: boolean): string {
+  const key = (matches * 1024 + n) * 2 + (normalized ? 1 : 0);
+  let reason = REASONS.get(key);
+  if (reason === undefined) {
+    const shortcut = normalized ? '' : ' (answers identical: compared unnormalised)';
+    reason = `${matches} of ${n} annotators matched${shortcut}`;
+    REASONS.set(key, reason);
+  }
+  return reason;
+}
+
+/**
+ * The mean accuracy of each answer type (the inputs' `group`: VQAv2's `answer_type`, i.e. `yes/no`,
+ * `number`, `other`) as `accuracy_<type>`, in order of first appearance. vqaEval.py's `setAccuracy`
+ * keeps one list per type in question order (`accAnsType`) and reports `float(sum(list))/len(list)`
+ * (×100, rounded to 2 decimals); the same left-to-right sum gives the same double here.
+ */
+function accuracyByAnswerType(inputs: readonly ScoreInput[], scores: Float64Array): Record<string, number> {
+  const sums = new Map<string, { sum: number; n: number }>();
+  inputs.forEach((input, i) => {
+    if (input.group === undefined) return;
+    const entry = sums.get(input.group);
+    if (entry) {
+      entry.sum += scores[i];
+      entry.n++;
+    } else {
+      sums.set(input.group, { sum: scores[i], n: 1 });
+    }
+  });
+  const out: Record<string, number> = {};
+  for (const [type, { sum, n }] of sums) out[`accuracy_${type}`] = sum / n;
+  return out;
+}
+
 function makeVqaScorer(id: MetricId, variant: VqaVariant): Scorer {
   return {
     id,
@@ -132,22 +169,23 @@ function makeVqaScorer(id: MetricId, variant: VqaVariant): Scorer {
       // Answers that are not plain lower-case words ("Yes", "yes.", "hot-dog") repeat across VQAv2's
       // 2 M annotations; normalise each such string once per set.
       const memo = new Map<string, string>();
-      const samples: SampleScore[] = inputs.map((input) => {
+      const scores = new Float64Array(inputs.length);
+      const samples: SampleScore[] = inputs.map((input, i) => {
         if (input.references.length === 0) {
           throw new Error(
             `VQA sample '${input.id}' has no reference answers; VQA accuracy needs the annotators' answers.`,
           );
         }
         const r = scoreQuestion(input.prediction, input.references, variant, memo);
-        const shortcut = r.normalizationApplied ? '' : ' (answers identical: compared unnormalised)';
+        scores[i] = r.acc;
         return {
           id: input.id,
           score: r.acc,
           extracted: r.processedPrediction,
-          reason: `${r.matches} of ${input.references.length} annotators matched${shortcut}`,
+          reason: reasonFor(r.matches, input.references.length, r.normalizationApplied),
         };
       });
-      return { aggregate: { accuracy: mean(samples.map((s) => s.score)) }, samples };
+      return { aggregate: { accuracy: mean(scores), ...accuracyByAnswerType(inputs, scores) }, samples };
     },
   };
 }

@@ -31,6 +31,23 @@ describe('vlm-harness score', () => {
     expect(out.aggregate.accuracy).toBeCloseTo(mean, 12);
   });
 
+  it('vqa: accuracy per answer type when the lines carry answer_type', async () => {
+    const rows = [
+      { id: '1', prediction: 'yes', references: Array(10).fill('yes'), answer_type: 'yes/no' },
+      { id: '2', prediction: 'two', references: [...Array(9).fill('2'), '3'], answer_type: 'number' },
+      { id: '3', prediction: 'red', references: [...Array(8).fill('blue'), 'red', 'red'], answer_type: 'other' },
+      { id: '4', prediction: 'no', references: Array(10).fill('yes'), answer_type: 'yes/no' },
+    ];
+    const r = await runCli(['score', '--metric', 'vqa', '--input', jsonl('types.jsonl', rows), '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout).aggregate).toEqual({
+      accuracy: (1 + 1 + 0.5999999999999999 + 0) / 4,
+      'accuracy_yes/no': 0.5,
+      accuracy_number: 1,
+      accuracy_other: 0.5999999999999999,
+    });
+  });
+
   it('mmmu: official accuracy with the seeded fallback draws, the strict accuracy and the fallback count', async () => {
     const file = jsonl('mmmu.jsonl', [
       { id: 'a', prediction: 'B', references: ['B'], options: ['1', '2', '3', '4'], question_type: 'multiple-choice' },

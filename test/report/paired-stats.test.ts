@@ -61,20 +61,23 @@ describe('pairedBootstrap', () => {
 });
 
 describe('pairedCorpusBootstrap', () => {
-  it('matches the paired bootstrap when the corpus statistic is a mean of differences', () => {
+  it('agrees with the paired bootstrap when the corpus statistic is a mean of differences', () => {
+    // Index resampling here, multinomial resampling of tallied values there: the same bootstrap
+    // distribution, different random draws, so they agree within Monte Carlo error.
     const d = Array.from({ length: 60 }, (_, i) => Math.cos(i * 1.7) * 0.3 - 0.05);
     const observed = d.reduce((a, b) => a + b, 0) / d.length;
     const corpus = pairedCorpusBootstrap({
       n: d.length,
       observed,
       statistic: (idx) => Array.from(idx, (i) => d[i]).reduce((a, b) => a + b, 0) / idx.length,
-      resamples: 400,
+      resamples: 4000,
       seed: 11,
     });
-    const plain = pairedBootstrap(d, { resamples: 400, seed: 11 });
-    expect(corpus.pValue).toBeCloseTo(plain.pValue, 12);
-    expect(corpus.ci![0]).toBeCloseTo(plain.ci![0], 12);
-    expect(corpus.ci![1]).toBeCloseTo(plain.ci![1], 12);
+    const plain = pairedBootstrap(d, { resamples: 4000, seed: 11 });
+    const width = plain.ci![1] - plain.ci![0];
+    expect(Math.abs(corpus.pValue - plain.pValue)).toBeLessThan(0.05);
+    expect(Math.abs(corpus.ci![0] - plain.ci![0])).toBeLessThan(0.1 * width);
+    expect(Math.abs(corpus.ci![1] - plain.ci![1])).toBeLessThan(0.1 * width);
   });
 });
 

@@ -73,3 +73,26 @@ describe('Python 2.7 unicode tables', () => {
     expect(differ).not.toContain(0x10a0);
   });
 });
+
+describe('per answer type (vqaEval.py setAccuracy over the same cases, in question order)', () => {
+  it('accuracy_<type> equals float(sum(accAnsType[type]))/len(...) and accuracy the overall mean, bit for bit', async () => {
+    const { vqaScorer } = await import('../../src/scorers/vqa-accuracy.ts');
+    const set = vqaScorer.scoreSet(
+      fixture.cases.map((c) => ({ id: c.id, prediction: c.pred, references: c.gts, group: c.answer_type })),
+    );
+    const expected: Record<string, number> = { accuracy: fixture.official_set.overall_mean };
+    for (const [type, value] of Object.entries(fixture.official_set.per_answer_type_mean)) expected[`accuracy_${type}`] = value;
+    expect(set.aggregate).toEqual(expected);
+    expect(Object.keys(set.aggregate).sort()).toEqual(['accuracy', 'accuracy_number', 'accuracy_other', 'accuracy_yes/no']);
+    // what vqaEval.py prints: round(100·sum/len, 2)
+    for (const [type, pct] of Object.entries(fixture.official_set.accuracy_per_answer_type_pct)) {
+      expect((100 * set.aggregate[`accuracy_${type}`]).toFixed(2)).toBe(pct.toFixed(2));
+    }
+  });
+
+  it('without answer types there is only the overall accuracy', async () => {
+    const { vqaScorer } = await import('../../src/scorers/vqa-accuracy.ts');
+    const set = vqaScorer.scoreSet(fixture.cases.map((c) => ({ id: c.id, prediction: c.pred, references: c.gts })));
+    expect(Object.keys(set.aggregate)).toEqual(['accuracy']);
+  });
+});
