@@ -4,7 +4,13 @@
 // Spec: ../shared/spec/scoring.md §2.2-2.3. Python 3 semantics (whitespace, float(), round(x, 2),
 // Unicode \d and \b) go through ./python.ts and the regexes below, per §0.1.
 
-import { pyFloat, pyLen, pyRound2, pySplit, pyStrip, pyStripChars } from './python.ts';
+import { pyFloat, pyLen, pyRound2, pySplitCount, pyStrip, pyStripChars } from './python.ts';
+
+/** The letters A, B, … for `k` options (`all_choices`), shared: callers must not modify them. */
+const CHOICES: string[][] = [];
+export function choicesFor(k: number): readonly string[] {
+  return (CHOICES[k] ??= Array.from({ length: k }, (_, i) => String.fromCharCode(65 + i)));
+}
 
 /** `index2ans` and `all_choices` (data_utils.get_multi_choice_info): letters from A, in option order. */
 export function multiChoiceInfo(options: readonly string[]): {
@@ -20,6 +26,10 @@ export function multiChoiceInfo(options: readonly string[]): {
   });
   return { allChoices, index2ans };
 }
+
+/** parse_multi_choice_response strips these from both ends, one after the other. */
+const STRIPPED_ONE_BY_ONE = [',', '.', '!', '?', ';', ':', "'"];
+const STRIPPED_CHARS = STRIPPED_ONE_BY_ONE.join('');
 
 export interface MultiChoiceParse {
   /** The parsed letter, or null when no candidate was found and the official random draw decides. */
@@ -44,60 +54,145 @@ export function parseMultiChoiceResponse(
   allChoices: readonly string[],
   index2ans: Readonly<Record<string, string>>,
 ): MultiChoiceParse {
+  const letters = Object.keys(index2ans);
+  const lettered = allChoices.every((c, i) => c === String.fromCharCode(65 + i)) && letters.every((c, i) => c === allChoices[i]);
+  if (lettered) return parseMultiChoiceOptions(response, letters.map((c) => index2ans[c]));
+  return parseChoice(response, allChoices, (c) => index2ans[c], letters);
+}
+
+/**
+ * `parse_multi_choice_response` for options lettered A, B, … in order (MMMU's case), without
+ * building `index2ans`.
+ */
+export function parseMultiChoiceOptions(response: string, options: readonly string[]): MultiChoiceParse {
+  const letters = choicesFor(options.length);
+  return parseChoice(response, letters, (c) => options[c.charCodeAt(0) - 65], letters);
+}
+
+/** Whether parse_multi_choice_response's strip(',') … strip("'") could change anything. */
+function endsInStripped(s: string): boolean {
+  return s.length > 0 && (STRIPPED_CHARS.includes(s[0]) || STRIPPED_CHARS.includes(s[s.length - 1]));
+}
+
+/** `f'({choice})'` and `f' {choice} '`, made once per choice. */
+const BRACKETED = new Map<string, string>();
+const SPACED = new Map<string, string>();
+function bracketed(c: string): string {
+  let s = BRACKETED.get(c);
+  if (s === undefined) BRACKETED.set(c, (s = `(${c})`));
+  return s;
+}
+function spaced(c: string): string {
+  let s = SPACED.get(c);
+  if (s === undefined) SPACED.set(c, (s = ` ${c} `));
+  return s;
+}
+
+function parseChoice(
+  response: string,
+  allChoices: readonly string[],
+  answerOf: (letter: string) => string,
+  contentOrder: readonly string[],
+): MultiChoiceParse {
   // one character at a time, in this order: "B.:" loses ':' but keeps '.', since '.' went first
   let r = response;
-  for (const ch of [',', '.', '!', '?', ';', ':', "'"]) r = pyStripChars(r, ch);
+  if (endsInStripped(r)) for (let i = 0; i < STRIPPED_ONE_BY_ONE.length; i++) r = pyStripChars(r, STRIPPED_ONE_BY_ONE[i]);
   r = ` ${r} `; // so that " A " also matches at either end
-  const lower = r.toLowerCase();
 
-  let pass: 'bracketed letter' | 'letter between spaces' | 'option text' = 'bracketed letter';
-  let candidates = allChoices.filter((c) => r.includes(`(${c})`));
-  if (candidates.length === 0) {
+  let pass: Pass = 'bracketed letter';
+  let candidates: string[] | null = null;
+  if (r.includes('(')) {
+    for (let i = 0; i < allChoices.length; i++) {
+      if (r.includes(bracketed(allChoices[i]))) (candidates ??= []).push(allChoices[i]);
+    }
+  }
+  if (candidates === null) {
     pass = 'letter between spaces';
-    candidates = allChoices.filter((c) => r.includes(` ${c} `));
+    for (let i = 0; i < allChoices.length; i++) {
+      if (r.includes(spaced(allChoices[i]))) (candidates ??= []).push(allChoices[i]);
+    }
   }
   // the content pass only runs for responses of more than five whitespace-separated tokens
-  if (candidates.length === 0 && pySplit(r).length > 5) {
+  let lower = '';
+  if (candidates === null && pySplitCount(r) > 5) {
     pass = 'option text';
-    candidates = Object.keys(index2ans).filter((c) => lower.includes(index2ans[c].toLowerCase()));
+    lower = r.toLowerCase();
+    for (let i = 0; i < contentOrder.length; i++) {
+      if (lower.includes(answerOf(contentOrder[i]).toLowerCase())) (candidates ??= []).push(contentOrder[i]);
+    }
   }
-  if (candidates.length === 0) return { letter: null, reason: 'no option parsed' };
-  if (candidates.length === 1) return { letter: candidates[0], reason: `${pass} ${candidates[0]}` };
+  if (candidates === null) return NOT_PARSED;
+  if (candidates.length === 1) return singleCandidate(pass, candidates[0]);
 
   // several: the last-mentioned wins. lastIndexOf counts UTF-16 units where Python's rfind counts
   // code points, but both orders agree, which is all argmax needs.
   const positions = candidates.map((c) =>
     pass === 'bracketed letter'
-      ? r.lastIndexOf(`(${c})`)
+      ? r.lastIndexOf(bracketed(c))
       : pass === 'letter between spaces'
-        ? r.lastIndexOf(` ${c} `)
-        : lower.lastIndexOf(index2ans[c].toLowerCase()),
+        ? r.lastIndexOf(spaced(c))
+        : lower.lastIndexOf(answerOf(c).toLowerCase()),
   );
   const letter = candidates[argmax(positions)];
   return { letter, reason: `${pass}: last mentioned of ${candidates.join(', ')} is ${letter}` };
 }
 
+type Pass = 'bracketed letter' | 'letter between spaces' | 'option text';
+const NOT_PARSED: MultiChoiceParse = Object.freeze({ letter: null, reason: 'no option parsed' });
+const SINGLE: Record<Pass, Map<string, MultiChoiceParse>> = {
+  'bracketed letter': new Map(),
+  'letter between spaces': new Map(),
+  'option text': new Map(),
+};
+
+/** The parse of a response with one candidate, made once per pass and letter (they repeat). */
+function singleCandidate(pass: Pass, letter: string): MultiChoiceParse {
+  const byLetter = SINGLE[pass];
+  let parse = byLetter.get(letter);
+  if (parse === undefined) byLetter.set(letter, (parse = Object.freeze({ letter, reason: `${pass} ${letter}` })));
+  return parse;
+}
+
 // Python 3 `re` on str: \d is any Nd digit and \w is a letter, a number or '_' (checked against
 // CPython 3.11 over every code point assigned in its Unicode 14). JS has no Unicode \b, so it is
-// written as "word on exactly one side".
-const WORD = String.raw`[\p{L}\p{N}_]`;
-const B = String.raw`(?:(?<=${WORD})(?!${WORD})|(?<!${WORD})(?=${WORD}))`;
-const D = String.raw`\p{Nd}`;
-const NUMBER_PATTERNS = [
-  // numbers with thousands commas
-  new RegExp(String.raw`-?${B}${D}{1,3}(?:,${D}{3})+${B}`, 'gu'),
-  // scientific notation
-  new RegExp(String.raw`-?${D}+(?:\.${D}+)?[eE][+-]?${D}+`, 'gu'),
-  // simple numbers
-  new RegExp(String.raw`-?(?:${D}+\.${D}+|\.${D}+|${D}+${B})(?![eE][+-]?${D}+)(?![,${D}])`, 'gu'),
-];
+// written as "word on exactly one side". On ASCII text these are [0-9] and [A-Za-z0-9_], and
+// patterns written with those (and JS's own \b) match exactly the same, much faster; nearly all
+// responses are ASCII.
+function numberPatterns(boundary: string, digit: string, flags: string): RegExp[] {
+  const B = boundary;
+  const D = digit;
+  return [
+    // numbers with thousands commas
+    new RegExp(String.raw`-?${B}${D}{1,3}(?:,${D}{3})+${B}`, flags),
+    // scientific notation
+    new RegExp(String.raw`-?${D}+(?:\.${D}+)?[eE][+-]?${D}+`, flags),
+    // simple numbers
+    new RegExp(String.raw`-?(?:${D}+\.${D}+|\.${D}+|${D}+${B})(?![eE][+-]?${D}+)(?![,${D}])`, flags),
+  ];
+}
+
+const UNICODE_WORD = String.raw`[\p{L}\p{N}_]`;
+let unicodePatterns: RegExp[] | null = null;
+let asciiPatterns: RegExp[] | null = null;
+const ASCII = /^[\x00-\x7f]*$/;
+const ANY_DIGIT = /\p{Nd}/u;
 
 /**
  * `extract_numbers`: the matches of the three patterns, concatenated pattern by pattern, so one
  * number can appear several times (`1.5e3` gives `1.5e3`, `1`, `3`; §2.3).
  */
 export function extractNumbers(s: string): string[] {
-  return NUMBER_PATTERNS.flatMap((re) => Array.from(s.matchAll(re), (m) => m[0]));
+  if (!ANY_DIGIT.test(s)) return []; // every pattern needs a digit
+  let patterns: RegExp[];
+  if (ASCII.test(s)) {
+    patterns = asciiPatterns ??= numberPatterns(String.raw`\b`, String.raw`\d`, 'g'); // JS \b and \d are ASCII
+  } else {
+    const B = String.raw`(?:(?<=${UNICODE_WORD})(?!${UNICODE_WORD})|(?<!${UNICODE_WORD})(?=${UNICODE_WORD}))`;
+    patterns = unicodePatterns ??= numberPatterns(B, String.raw`\p{Nd}`, 'gu');
+  }
+  const out: string[] = [];
+  for (const re of patterns) for (const m of s.matchAll(re)) out.push(m[0]);
+  return out;
 }
 
 /**
@@ -114,6 +209,7 @@ export function normalizeStr(s: string): Array<string | number> {
 }
 
 const INDICATORS = ['could be ', 'so ', 'is ', 'thus ', 'therefore ', 'final ', 'answer ', 'result '];
+const INDICATORS_LAST = [...INDICATORS, '='];
 const TRIVIAL_TAILS = new Set([':', ',', '.', '!', '?', ';', "'"]);
 
 /** `get_key_subresponses`: per line, the shortest tail after an indicator phrase (§2.3 step 1). */
@@ -124,12 +220,14 @@ function keySubresponses(response: string): string[] {
   const keys: string[] = [];
   pieces.forEach((piece, index) => {
     // '=' counts only in the last piece (an equation is accepted as the answer there)
-    const indicators = index === pieces.length - 1 ? [...INDICATORS, '='] : INDICATORS;
+    const indicators = index === pieces.length - 1 ? INDICATORS_LAST : INDICATORS;
     let shortest: string | null = null;
     for (const indicator of indicators) {
-      if (!piece.includes(indicator)) continue;
       // plain substring test: 'is ' also fires inside 'this '
-      const tail = pyStrip(piece.split(indicator).at(-1)!);
+      const at = piece.lastIndexOf(indicator);
+      if (at < 0) continue;
+      // `piece.split(indicator)[-1]`: no indicator can overlap itself, so that is what follows the last one
+      const tail = pyStrip(piece.slice(at + indicator.length));
       // an empty tail is falsy in Python, so it counts as "none yet" and the next one replaces it
       if (!shortest || pyLen(tail) < pyLen(shortest)) shortest = tail;
     }

@@ -7,7 +7,7 @@
 
 import { createPyRandom } from './mt19937.ts';
 import { mmmuGroupAccuracies } from './mmmu-groups.ts';
-import { multiChoiceInfo, normalizeStr, parseMultiChoiceResponse, parseOpenResponse } from './mmmu-parse.ts';
+import { choicesFor, normalizeStr, parseMultiChoiceOptions, parseOpenResponse } from './mmmu-parse.ts';
 import { parseListOrString } from './python-literal.ts';
 import type { SampleScore, ScoreInput, ScoredSet, Scorer } from './types.ts';
 
@@ -66,10 +66,9 @@ function scoreMultiChoice(input: ScoreInput, draw: (choices: readonly string[]) 
     throw new Error(`MMMU sample '${input.id}' is multiple-choice but has no options; pass the option texts`);
   }
   const gold = goldOf(input);
-  const { allChoices, index2ans } = multiChoiceInfo(input.options);
-  const parsed = parseMultiChoiceResponse(input.prediction, allChoices, index2ans);
+  const parsed = parseMultiChoiceOptions(input.prediction, input.options);
   if (parsed.letter === null) {
-    const drawn = draw(allChoices);
+    const drawn = draw(choicesFor(input.options.length));
     const score = evalMultiChoice(gold, drawn) ? 1 : 0;
     return { id: input.id, score, extracted: drawn, reason: FALLBACK_REASON, fallback: true };
   }

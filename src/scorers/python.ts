@@ -114,6 +114,8 @@ function decimalValue(cp: number): number {
 const FLOAT_GRAMMAR =
   /^[+-]?(?:(?:inf|infinity|nan)|(?:(?:\d(?:_?\d)*)(?:\.(?:\d(?:_?\d)*)?)?|\.\d(?:_?\d)*)(?:[eE][+-]?\d(?:_?\d)*)?)$/i;
 const ASCII_SPACE = new Set([0x20, 0x09, 0x0a, 0x0b, 0x0c, 0x0d]);
+const ASCII_ONLY = /^[\x00-\x7f]*$/;
+const MAY_BE_NUMBER = /[0-9nN]|[^\x00-\x7f]/;
 
 /**
  * CPython's first step for `int(s)` and `float(s)` on a str: non-ASCII whitespace becomes ' ', Nd
@@ -121,13 +123,16 @@ const ASCII_SPACE = new Set([0x20, 0x09, 0x0a, 0x0b, 0x0c, 0x0d]);
  * ASCII whitespace is stripped from both ends.
  */
 function asciiNumberText(s: string): string | null {
-  let t = '';
-  for (const ch of s) {
-    const cp = ch.codePointAt(0)!;
-    if (cp < 128) t += ch;
-    else if (PY_WHITESPACE.has(cp)) t += ' ';
-    else if (ND.test(ch)) t += String(decimalValue(cp));
-    else return null;
+  let t = s;
+  if (!ASCII_ONLY.test(s)) {
+    t = '';
+    for (const ch of s) {
+      const cp = ch.codePointAt(0)!;
+      if (cp < 128) t += ch;
+      else if (PY_WHITESPACE.has(cp)) t += ' ';
+      else if (ND.test(ch)) t += String(decimalValue(cp));
+      else return null;
+    }
   }
   let a = 0;
   let b = t.length;
@@ -141,6 +146,8 @@ function asciiNumberText(s: string): string | null {
  * inf/infinity/nan or a decimal literal with single underscores between digits.
  */
 export function pyFloat(s: string): number | null {
+  // cheap rejection: the grammar needs a digit, or inf/nan (both have an 'n'), possibly non-ASCII
+  if (!MAY_BE_NUMBER.test(s)) return null;
   const t = asciiNumberText(s);
   if (t === null || !FLOAT_GRAMMAR.test(t)) return null;
   const lower = t.toLowerCase();

@@ -16,6 +16,40 @@ export interface CiderImage {
   references: readonly Cooked[];
 }
 
+/** `document_frequency` per order: in how many images' reference sets (union of the refs) an n-gram occurs. */
+export interface DocumentFrequencies {
+  counts: Int32Array[];
+  images: number;
+}
+
+export function createDocumentFrequencies(): DocumentFrequencies {
+  return { counts: [0, 1, 2, 3].map(() => new Int32Array(1024)), images: 0 };
+}
+
+/** `compute_doc_freq` for one more image: each n-gram of its references counts once. */
+export function countDocument(df: DocumentFrequencies, references: readonly Cooked[], table: NgramTable): void {
+  df.images++;
+  for (let k = 0; k < MAX_N; k++) {
+    let counts = df.counts[k];
+    if (counts.length < table.sizes[k]) {
+      const grown = new Int32Array(Math.ceil(table.sizes[k] * 1.25));
+      grown.set(counts);
+      counts = df.counts[k] = grown;
+    }
+    const seen = scratch(table, k);
+    for (const ref of references) {
+      for (let j = ref.start[k]; j < ref.start[k + 1]; j++) {
+        const id = ref.ids[j];
+        if (seen[id] === 0) {
+          seen[id] = 1;
+          counts[id]++;
+        }
+      }
+    }
+    for (const ref of references) for (let j = ref.start[k]; j < ref.start[k + 1]; j++) seen[ref.ids[j]] = 0;
+  }
+}
+
 /** TF-IDF values of one caption (parallel to `Cooked.ids`), their norms per n, and "length". */
 interface CaptionVector {
   cooked: Cooked;
@@ -25,15 +59,16 @@ interface CaptionVector {
   length: number;
 }
 
-/** `counts2vec`; `weight[k][id]` is `ref_len − ln(max(1, df))` (full ln N for unseen n-grams). */
-function counts2vec(c: Cooked, weight: Float64Array[]): CaptionVector {
+/** `counts2vec`: tf · (ref_len − ln(max(1, df))), full ln N for n-grams in no reference. */
+function counts2vec(c: Cooked, df: DocumentFrequencies, weight: (df: number) => number): CaptionVector {
   const values = new Float64Array(c.ids.length);
   const norm: number[] = [];
   for (let k = 0; k < MAX_N; k++) {
-    const w = weight[k];
+    const counts = df.counts[k];
     let sq = 0;
     for (let j = c.start[k]; j < c.start[k + 1]; j++) {
-      const x = c.counts[j] * w[c.ids[j]];
+      const id = c.ids[j];
+      const x = c.counts[j] * weight(id < counts.length ? counts[id] : 0);
       values[j] = x;
       sq += x * x;
     }
@@ -63,14 +98,16 @@ function addSim(score: number[], hyp: CaptionVector, ref: CaptionVector, table: 
   const h = hyp.cooked;
   const r = ref.cooked;
   for (let k = 0; k < MAX_N; k++) {
-    const refValue = scratch(table, k);
-    for (let j = r.start[k]; j < r.start[k + 1]; j++) refValue[r.ids[j]] = ref.values[j];
+    // where[id] = 1 + the n-gram's position in the reference's vector, 0 if it has none
+    const where = scratch(table, k);
+    for (let j = r.start[k]; j < r.start[k + 1]; j++) where[r.ids[j]] = j + 1;
     let val = 0;
     for (let j = h.start[k]; j < h.start[k + 1]; j++) {
-      const rv = refValue[h.ids[j]];
+      const at = where[h.ids[j]];
+      const rv = at === 0 ? 0 : ref.values[at - 1];
       val += Math.min(hyp.values[j], rv) * rv;
     }
-    for (let j = r.start[k]; j < r.start[k + 1]; j++) refValue[r.ids[j]] = 0;
+    for (let j = r.start[k]; j < r.start[k + 1]; j++) where[r.ids[j]] = 0;
     if (hyp.norm[k] !== 0 && ref.norm[k] !== 0) val /= hyp.norm[k] * ref.norm[k];
     score[k] += val * penalty;
   }
@@ -78,40 +115,30 @@ function addSim(score: number[], hyp: CaptionVector, ref: CaptionVector, table: 
 
 /**
  * CIDEr-D of every image, with document frequencies taken over exactly these images (a subset
- * scores differently from the full split) and `ref_len = ln(N)`. Returns the per-image scores and
- * their numpy mean. One image gives 0: every n-gram then has weight ln 1 − ln 1 = 0.
+ * scores differently from the full split) and `ref_len = ln(N)`. `image(i)` gives image i's n-gram
+ * counts, made on demand so that the corpus's counts need not all be held at once. Returns the
+ * per-image scores and their numpy mean. One image gives 0: every n-gram then has weight ln 1 − ln 1 = 0.
  */
-export function ciderD(images: readonly CiderImage[], table: NgramTable): { score: number; perImage: number[] } {
+export function ciderD(params: {
+  images: number;
+  image: (i: number) => CiderImage;
+  df: DocumentFrequencies;
+  table: NgramTable;
+}): { score: number; perImage: number[] } {
+  const { images, df, table } = params;
   // np.log of counts (numpy's last bits, ../../libm/numpy-log.ts), once per distinct count
-  const logs = new Float64Array(images.length + 1).fill(NaN);
+  const logs = new Float64Array(images + 1).fill(NaN);
   const logOf = (n: number): number => (Number.isNaN(logs[n]) ? (logs[n] = numpyLogOfCount(n)) : logs[n]);
-  const refLen = logOf(images.length);
-  const weight: Float64Array[] = [];
-  for (let k = 0; k < MAX_N; k++) {
-    // df: the number of images whose references (any of them) contain the n-gram.
-    const df = new Int32Array(table.sizes[k]);
-    const lastImage = new Int32Array(table.sizes[k]);
-    images.forEach((image, index) => {
-      for (const ref of image.references) {
-        for (let j = ref.start[k]; j < ref.start[k + 1]; j++) {
-          const id = ref.ids[j];
-          if (lastImage[id] !== index + 1) {
-            lastImage[id] = index + 1;
-            df[id]++;
-          }
-        }
-      }
-    });
-    const w = new Float64Array(table.sizes[k]);
-    for (let id = 0; id < w.length; id++) w[id] = refLen - logOf(Math.max(1, df[id]));
-    weight.push(w);
-  }
-  const perImage = images.map((image) => {
-    const hyp = counts2vec(image.candidate, weight);
+  const refLen = logOf(images);
+  const weight = (count: number): number => refLen - logOf(Math.max(1, count));
+  const perImage: number[] = [];
+  for (let i = 0; i < images; i++) {
+    const { candidate, references } = params.image(i);
+    const hyp = counts2vec(candidate, df, weight);
     const score = [0, 0, 0, 0];
-    for (const ref of image.references) addSim(score, hyp, counts2vec(ref, weight), table);
+    for (const ref of references) addSim(score, hyp, counts2vec(ref, df, weight), table);
     // np.mean of the 4 values (a plain sum under 8 values), / K refs, x 10.
-    return (npMean(score) / image.references.length) * 10.0;
-  });
+    perImage.push((npMean(score) / references.length) * 10.0);
+  }
   return { score: npMean(perImage), perImage };
 }

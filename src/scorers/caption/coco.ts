@@ -6,10 +6,10 @@
 
 import type { SampleScore, ScoreInput, Scorer } from '../types.ts';
 import { bleuFromStats, bleuStats, sumBleuStats, type BleuStats } from './bleu.ts';
-import { ciderD } from './cider.ts';
-import { cook, createNgramTable } from './ngrams.ts';
+import { ciderD, countDocument, createDocumentFrequencies, type DocumentFrequencies } from './cider.ts';
+import { addCaption, cookCaption, createNgramTable, createWordStore, type NgramTable, type WordStore } from './ngrams.ts';
 import { npMean } from './np-mean.ts';
-import { ptbTokenizeCorpus } from './ptb-tokenize.ts';
+import { ptbTokenizeCorpus, ptbTokenizeEach } from './ptb-tokenize.ts';
 import { rougeL } from './rouge.ts';
 
 export const COCO_METRICS = ['Bleu_1', 'Bleu_2', 'Bleu_3', 'Bleu_4', 'ROUGE_L', 'CIDEr'] as const;
@@ -28,6 +28,8 @@ export interface CocoImageResult {
   scores: CocoScores;
   /** bleu_scorer.py's statistics; `reflen` is the closest reference length. */
   bleu: BleuStats;
+  /** How many references the image was scored against. */
+  references: number;
 }
 
 export interface CocoCorpusResult {
@@ -40,25 +42,97 @@ export interface CocoCorpusResult {
 
 /** Scores images whose captions are already tokenised; the images are the whole corpus. */
 export function scoreTokenizedCorpus(images: readonly TokenizedImage[]): CocoCorpusResult {
-  for (const image of images) {
-    if (image.references.length === 0) {
-      throw new Error(`COCO image '${image.id}' has no reference captions; every image needs at least one.`);
-    }
-  }
+  return scoreCountedCaptions(
+    countCaptions({
+      ids: images.map((image) => image.id),
+      candidates: images.map((image) => image.candidate),
+      referenceCounts: images.map((image) => image.references.length),
+      references: (onLine) => images.forEach((image) => image.references.forEach((r) => onLine(r))),
+    }),
+  );
+}
+
+/** What the first pass keeps: word ids, BLEU statistics, ROUGE-L and document frequencies. */
+export interface CountedCaptions {
+  ids: readonly string[];
+  table: NgramTable;
+  words: WordStore;
+  df: DocumentFrequencies;
+  /** Caption index of image i's candidate; its references follow it. */
+  firstCaption: Int32Array;
+  referenceCounts: Int32Array;
+  stats: BleuStats[];
+  rouge: number[];
+}
+
+/**
+ * First pass over tokenised captions. `references` hands over every image's references, in image
+ * order (`referenceCounts[i]` of them for image i); each image is counted as soon as its references
+ * have arrived and its reference strings are dropped, so a corpus's tokenised references are never
+ * all held. If fewer arrive (a line break inside a caption shifts the tokeniser's lines, and the
+ * wrapper zips them), the last images get fewer. `scoreCountedCaptions` is the second pass: it
+ * recounts each image's n-grams for CIDEr-D from the stored word ids.
+ */
+export function countCaptions(params: {
+  ids: readonly string[];
+  candidates: readonly string[];
+  referenceCounts: readonly number[];
+  references: (onLine: (line: string) => void) => void;
+}): CountedCaptions {
+  const { ids, candidates } = params;
+  const n = candidates.length;
   const table = createNgramTable();
-  const cooked = images.map((image) => ({
-    candidate: cook(image.candidate, table),
-    references: image.references.map((r) => cook(r, table)),
-  }));
-  const stats = cooked.map((c) => bleuStats(c.candidate, c.references, table));
-  const rouge = images.map((image) => rougeL(image.candidate, image.references));
-  const cider = ciderD(cooked, table);
-  const results = images.map((image, i): CocoImageResult => {
+  const words = createWordStore();
+  const df = createDocumentFrequencies();
+  const stats: BleuStats[] = [];
+  const rouge: number[] = [];
+  const firstCaption = new Int32Array(n);
+  const referenceCounts = new Int32Array(n);
+  let image = 0; // the image whose references are arriving
+  let refs: string[] = [];
+  const finish = (): void => {
+    const i = image++;
+    referenceCounts[i] = refs.length;
+    if (refs.length === 0) throw new Error(`COCO image '${ids[i]}' has no reference captions; every image needs at least one.`);
+    firstCaption[i] = addCaption(words, candidates[i], table);
+    for (const ref of refs) addCaption(words, ref, table);
+    const candidate = cookCaption(words, firstCaption[i], table);
+    const cooked = refs.map((_, j) => cookCaption(words, firstCaption[i] + 1 + j, table));
+    stats.push(bleuStats(candidate, cooked, table));
+    rouge.push(rougeL(candidates[i], refs));
+    countDocument(df, cooked, table);
+    refs = [];
+  };
+  params.references((line) => {
+    while (image < n && refs.length === params.referenceCounts[image]) finish();
+    refs.push(line);
+  });
+  while (image < n) finish();
+  // Every n-gram has its id now; the second pass needs no word strings.
+  table.words.clear();
+  return { ids, table, words, df, firstCaption, referenceCounts, stats, rouge };
+}
+
+/** Second pass: CIDEr-D per image, then every image's and the corpus's scores. */
+export function scoreCountedCaptions(counted: CountedCaptions): CocoCorpusResult {
+  const { ids, table, words, df, firstCaption, referenceCounts, stats, rouge } = counted;
+  const cook = (c: number) => cookCaption(words, c, table);
+  const cider = ciderD({
+    images: ids.length,
+    df,
+    table,
+    image: (i) => ({
+      candidate: cook(firstCaption[i]),
+      references: Array.from({ length: referenceCounts[i] }, (_, j) => cook(firstCaption[i] + 1 + j)),
+    }),
+  });
+  const results = ids.map((id, i): CocoImageResult => {
     const [b1, b2, b3, b4] = bleuFromStats(stats[i]);
     return {
-      id: image.id,
+      id,
       scores: { Bleu_1: b1, Bleu_2: b2, Bleu_3: b3, Bleu_4: b4, ROUGE_L: rouge[i], CIDEr: cider.perImage[i] },
       bleu: stats[i],
+      references: referenceCounts[i],
     };
   });
   const total = sumBleuStats(stats);
@@ -77,22 +151,29 @@ export function scoreTokenizedCorpus(images: readonly TokenizedImage[]): CocoCor
  * `ptbTokenizeCorpus`).
  */
 export function tokenizeCocoInputs(inputs: readonly ScoreInput[]): TokenizedImage[] {
-  const candidates = ptbTokenizeCorpus(inputs.map((s) => s.prediction));
+  const candidates = tokenizeCandidates(inputs);
   const references = ptbTokenizeCorpus(inputs.flatMap((s) => s.references));
   let offset = 0;
   return inputs.map((s, i) => {
     const refs = references.slice(offset, offset + s.references.length);
     offset += s.references.length;
-    return { id: s.id, candidate: candidates[i] ?? '', references: refs };
+    return { id: s.id, candidate: candidates[i], references: refs };
   });
 }
 
-function reason(result: CocoImageResult, references: number, corpus: number): string {
+/** The candidates' wrapper call; an image whose line was lost to a shifted break gets ''. */
+function tokenizeCandidates(inputs: readonly ScoreInput[]): string[] {
+  const lines = ptbTokenizeCorpus(inputs.map((s) => s.prediction));
+  return inputs.map((_, i) => lines[i] ?? '');
+}
+
+function reason(result: CocoImageResult, corpus: number): string {
   const s = result.scores;
-  return (
-    `CIDEr-D ${s.CIDEr.toFixed(3)}, BLEU-4 ${s.Bleu_4.toFixed(3)}, ROUGE-L ${s.ROUGE_L.toFixed(3)} ` +
-    `against ${references} references (document frequencies over ${corpus} images)`
-  );
+  // join() makes one flat string; a template literal would keep a tree of pieces per sample.
+  return [
+    'CIDEr-D ', s.CIDEr.toFixed(3), ', BLEU-4 ', s.Bleu_4.toFixed(3), ', ROUGE-L ', s.ROUGE_L.toFixed(3),
+    ' against ', result.references, ' references (document frequencies over ', corpus, ' images)',
+  ].join('');
 }
 
 export const cocoScorer: Scorer = {
@@ -100,15 +181,23 @@ export const cocoScorer: Scorer = {
   primaryMetric: 'CIDEr',
   perSampleMean: false,
   scoreSet(inputs: readonly ScoreInput[]) {
-    const images = tokenizeCocoInputs(inputs);
-    const result = scoreTokenizedCorpus(images);
+    // Two wrapper calls, as pycocoevalcap makes: all candidates, then all references in image order.
+    // The tokenised references are handed over without a name, so they can go once counted.
+    const candidates = tokenizeCandidates(inputs);
+    const counted = countCaptions({
+      ids: inputs.map((s) => s.id),
+      candidates,
+      referenceCounts: inputs.map((s) => s.references.length),
+      references: (onLine) => ptbTokenizeEach(inputs.flatMap((s) => s.references), onLine),
+    });
+    const result = scoreCountedCaptions(counted);
     const samples = result.images.map(
       (r, i): SampleScore => ({
         id: r.id,
         score: r.scores.CIDEr,
-        extracted: images[i].candidate,
-        reason: reason(r, images[i].references.length, images.length),
-        scores: { ...r.scores },
+        extracted: candidates[i],
+        reason: reason(r, inputs.length),
+        scores: r.scores,
       }),
     );
     return { aggregate: { ...result.scores }, samples };

@@ -3,6 +3,8 @@
 // Spec: ../shared/spec/scoring.md §5.2, §5.4. n-grams get dense integer ids (per order) from a
 // table shared by one scoring run, so counts, document frequencies and weights live in typed
 // arrays instead of string-keyed maps: COCO val (5,000 images x 6 captions) in well under a second.
+// A corpus keeps only its captions' word ids (4 bytes a word, `WordStore`); an image's n-gram
+// counts are made when it is scored and dropped after, so memory stays small at 80,000 images.
 
 import { pySplit } from '../python.ts';
 
@@ -11,53 +13,65 @@ export const MAX_N = 4;
 
 /**
  * Open-addressing hash map from (prefix id, word id) to the id of the longer n-gram: the hot loop
- * of a COCO-sized run. A Map keyed by numbers or strings allocates per lookup; here each slot is
- * three adjacent ints (prefix, word, id; id −1 when empty), so a probe touches one cache line.
+ * of a COCO-sized run. A Map keyed by numbers or strings allocates per lookup. Here a slot holds
+ * the n-gram's id (−1 when empty) and the keys live in arrays indexed by id, so growing the table
+ * rebuilds the slots from the keys without holding two tables at once (memory at 80,000 images).
+ * It is kept at most three quarters full, which keeps linear probing short.
  */
 interface PairMap {
   slots: Int32Array;
-  used: number;
+  /** prefix and word of n-gram id i */
+  prefixes: Int32Array;
+  words: Int32Array;
 }
 
 function pairMap(capacity: number): PairMap {
-  return { slots: new Int32Array(capacity * 3).fill(-1), used: 0 };
+  return { slots: new Int32Array(capacity).fill(-1), prefixes: new Int32Array(capacity), words: new Int32Array(capacity) };
 }
 
-/** Index (into `slots`) of the slot holding (prefix, word), or of the empty slot where it goes. */
-function slotOf(slots: Int32Array, prefix: number, word: number): number {
-  const mask = slots.length / 3 - 1;
-  let h = Math.imul(prefix, 0x9e3779b1) ^ Math.imul(word + 0x7f4a7c15, 0x85ebca6b);
-  h ^= h >>> 15;
-  let at = (h & mask) * 3;
-  while (slots[at + 2] !== -1 && (slots[at] !== prefix || slots[at + 1] !== word)) {
-    at += 3;
-    if (at === slots.length) at = 0;
-  }
-  return at;
+function hashPair(prefix: number, word: number): number {
+  const h = Math.imul(prefix, 0x9e3779b1) ^ Math.imul(word + 0x7f4a7c15, 0x85ebca6b);
+  return h ^ (h >>> 15);
 }
 
 /** The id of (prefix, word), given the next free id if new. */
 function pairId(table: NgramTable, k: number, prefix: number, word: number): number {
   const m = table.extend[k];
-  let at = slotOf(m.slots, prefix, word);
-  if (m.slots[at + 2] !== -1) return m.slots[at + 2];
-  if (2 * (m.used + 1) > m.slots.length / 3) {
-    const old = m.slots;
-    m.slots = new Int32Array(old.length * 2).fill(-1);
-    for (let s = 0; s < old.length; s += 3) {
-      if (old[s + 2] === -1) continue;
-      const t = slotOf(m.slots, old[s], old[s + 1]);
-      m.slots[t] = old[s];
-      m.slots[t + 1] = old[s + 1];
-      m.slots[t + 2] = old[s + 2];
-    }
-    at = slotOf(m.slots, prefix, word);
+  let slots = m.slots;
+  const mask = slots.length - 1;
+  let at = hashPair(prefix, word) & mask;
+  for (let id = slots[at]; id !== -1; id = slots[at]) {
+    if (m.prefixes[id] === prefix && m.words[id] === word) return id;
+    at = (at + 1) & mask;
   }
-  m.slots[at] = prefix;
-  m.slots[at + 1] = word;
-  m.slots[at + 2] = table.sizes[k]++;
-  m.used++;
-  return m.slots[at + 2];
+  const id = table.sizes[k]++;
+  if (id === m.prefixes.length) {
+    m.prefixes = growTo(m.prefixes, Math.ceil(id * 1.25));
+    m.words = growTo(m.words, m.prefixes.length);
+  }
+  m.prefixes[id] = prefix;
+  m.words[id] = word;
+  if (4 * (id + 1) > 3 * slots.length) {
+    // rebuild from the keys: the old slots can go before the new ones are made
+    const capacity = slots.length * 2;
+    m.slots = slots = new Int32Array(0);
+    slots = new Int32Array(capacity).fill(-1);
+    for (let j = 0; j <= id; j++) {
+      let t = hashPair(m.prefixes[j], m.words[j]) & (capacity - 1);
+      while (slots[t] !== -1) t = (t + 1) & (capacity - 1);
+      slots[t] = j;
+    }
+    m.slots = slots;
+  } else {
+    slots[at] = id;
+  }
+  return id;
+}
+
+function growTo(a: Int32Array, length: number): Int32Array {
+  const b = new Int32Array(length);
+  b.set(a);
+  return b;
 }
 
 /** The ids of one scoring run. */
@@ -67,12 +81,12 @@ export interface NgramTable {
   extend: PairMap[];
   /** Number of ids given out per order. */
   sizes: number[];
-  /** Per order, zero-filled work arrays indexed by id (see `scratch`). */
-  scratch: Float64Array[];
+  /** A zero-filled work array indexed by the ids of any one order (see `scratch`). */
+  scratch: Int32Array;
 }
 
 export function createNgramTable(): NgramTable {
-  return { words: new Map(), extend: [0, 1, 2, 3].map(() => pairMap(1024)), sizes: [0, 0, 0, 0], scratch: [] };
+  return { words: new Map(), extend: [0, 1, 2, 3].map(() => pairMap(1024)), sizes: [0, 0, 0, 0], scratch: new Int32Array(1024) };
 }
 
 /**
@@ -95,39 +109,68 @@ function splitWords(s: string): string[] {
   return s.split(' ').filter((w) => w !== '');
 }
 
-/** A zero-filled array covering every id of order k; callers put back the zeros they overwrite. */
-export function scratch(table: NgramTable, k: number): Float64Array {
-  let a = table.scratch[k];
-  if (a === undefined || a.length < table.sizes[k]) {
-    a = new Float64Array(Math.max(1024, table.sizes[k] * 2));
-    table.scratch[k] = a;
-  }
-  return a;
+/**
+ * A zero-filled integer array covering every id of order k; callers put back the zeros they
+ * overwrite. One array serves all orders (they are used one at a time), grown when ids outgrow it.
+ */
+export function scratch(table: NgramTable, k: number): Int32Array {
+  const size = table.sizes[k];
+  if (table.scratch.length < size) table.scratch = new Int32Array(Math.ceil(size * 1.25));
+  return table.scratch;
 }
 
-export function cook(caption: string, table: NgramTable): Cooked {
+/** The word ids of many captions in one growing array (a corpus's captions, kept between passes). */
+export interface WordStore {
+  ids: Int32Array;
+  used: number;
+  /** Caption c occupies ids[starts[c]] to ids[starts[c + 1] - 1]. */
+  starts: Int32Array;
+  count: number;
+}
+
+export function createWordStore(): WordStore {
+  return { ids: new Int32Array(1024), used: 0, starts: new Int32Array(256), count: 0 };
+}
+
+function grow(a: Int32Array, need: number): Int32Array {
+  if (a.length >= need) return a;
+  const b = new Int32Array(Math.max(need, Math.ceil(a.length * 1.25)));
+  b.set(a);
+  return b;
+}
+
+/** Adds a caption's words (`s.split()`) to the store and returns its index. */
+export function addCaption(store: WordStore, caption: string, table: NgramTable): number {
   const words = splitWords(caption);
-  const n = words.length;
+  store.ids = grow(store.ids, store.used + words.length);
+  for (const w of words) {
+    let id = table.words.get(w);
+    if (id === undefined) {
+      id = table.sizes[0]++;
+      table.words.set(w, id);
+    }
+    store.ids[store.used++] = id;
+  }
+  store.starts = grow(store.starts, store.count + 2);
+  store.starts[store.count + 1] = store.used;
+  return store.count++;
+}
+
+/** `precook` of stored caption c: its n-gram counts, orders 1 to 4 (new n-grams get ids). */
+export function cookCaption(store: WordStore, c: number, table: NgramTable): Cooked {
+  const from = store.starts[c];
+  const n = store.starts[c + 1] - from;
   let positions = 0;
   for (let k = 0; k < MAX_N; k++) positions += Math.max(0, n - k);
   const ids = new Int32Array(positions);
   const counts = new Int32Array(positions);
   const start = [0];
   // gram[i]: id of the current-order n-gram starting at word i (updated in place per order).
-  const gram = new Int32Array(n);
-  for (let i = 0; i < n; i++) {
-    let id = table.words.get(words[i]);
-    if (id === undefined) {
-      id = table.sizes[0]++;
-      table.words.set(words[i], id);
-    }
-    gram[i] = id;
-  }
-  const wordIds = gram.slice();
+  const gram = store.ids.slice(from, from + n);
   let end = 0;
   for (let k = 0; k < MAX_N; k++) {
     const count = Math.max(0, n - k);
-    if (k > 0) for (let i = 0; i < count; i++) gram[i] = pairId(table, k, gram[i], wordIds[i + k]);
+    if (k > 0) for (let i = 0; i < count; i++) gram[i] = pairId(table, k, gram[i], store.ids[from + i + k]);
     // Count, keeping first-occurrence order. Short captions search the few ids seen so far (in
     // cache); long ones use slot[id] = 1 + position in `ids`.
     const first = end;
@@ -157,4 +200,10 @@ export function cook(caption: string, table: NgramTable): Cooked {
     start.push(end);
   }
   return { length: n, ids, counts, start };
+}
+
+/** `precook` of one caption outside any store. */
+export function cook(caption: string, table: NgramTable): Cooked {
+  const store = createWordStore();
+  return cookCaption(store, addCaption(store, caption, table), table);
 }

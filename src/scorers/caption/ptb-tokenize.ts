@@ -40,9 +40,15 @@ function candidates(ch: string): PtbRule[] {
  * text (`\r`, `\r\n`, U+2028, U+2029, `\v`, `\f`) starts a new line, as it does in the Java output.
  */
 export function ptbLexLines(text: string): string[][] {
+  const lines: string[][] = [];
+  ptbLex(text, (tokens) => lines.push(tokens));
+  return lines;
+}
+
+/** `ptbLexLines` one line at a time: `onLine` gets each output line's tokens, in order. */
+function ptbLex(text: string, onLine: (tokens: string[]) => void): void {
   const src = text.replace(ASTRAL, UNTOKENIZABLE);
-  const lines: string[][] = [[]];
-  let line = lines[0];
+  let line: string[] = [];
   let i = 0;
   const n = src.length;
   while (i < n) {
@@ -81,8 +87,8 @@ export function ptbLexLines(text: string): string[][] {
     }
     const emit = best.act(src.slice(i, i + bestToken));
     if (emit === PTB_NEWLINE) {
+      onLine(line);
       line = [];
-      lines.push(line);
     } else if (typeof emit === 'string') {
       line.push(emit.toLowerCase());
     } else if (emit !== null) {
@@ -92,7 +98,7 @@ export function ptbLexLines(text: string): string[][] {
     }
     i += bestToken;
   }
-  return lines;
+  onLine(line);
 }
 
 /** Python `s.rstrip()`. */
@@ -108,15 +114,9 @@ function pyRstrip(s: string): string {
 function filterLine(tokens: string[]): string {
   const last = tokens.length === 0 ? '' : tokens[tokens.length - 1];
   const words = last === '' || !isPyWhitespace(last.charCodeAt(last.length - 1)) ? tokens : pyRstrip(tokens.join(' ')).split(' ');
-  if (words.length === 0) return '';
-  let out = '';
-  let first = true;
-  for (const w of words) {
-    if (PUNCTUATION_SET.has(w)) continue;
-    out = first ? w : out + ' ' + w;
-    first = false;
-  }
-  return out;
+  // join() builds one flat string; `out + ' ' + w` would keep a tree of pieces per caption (about
+  // 1 KB each), which dominated the memory of a COCO-sized run.
+  return words.filter((w) => !PUNCTUATION_SET.has(w)).join(' ');
 }
 
 /**
@@ -127,12 +127,21 @@ function filterLine(tokens: string[]): string {
  * `zip(captions, lines)`, one entry per caption.
  */
 export function ptbTokenizeCorpus(captions: readonly string[]): string[] {
-  const text = captions.map((c) => c.replace(/\n/g, ' ')).join('\n');
-  const lines = ptbLexLines(text);
-  const count = Math.min(captions.length, lines.length);
   const out: string[] = [];
-  for (let k = 0; k < count; k++) out.push(filterLine(lines[k]));
+  ptbTokenizeEach(captions, (line) => out.push(line));
   return out;
+}
+
+/**
+ * `ptbTokenizeCorpus` handing each caption's line to `onLine` as soon as it is lexed (caption
+ * order; at most one line per caption), so that a large corpus's tokenised text need not be held.
+ */
+export function ptbTokenizeEach(captions: readonly string[], onLine: (line: string) => void): void {
+  const text = captions.map((c) => c.replace(/\n/g, ' ')).join('\n');
+  let lines = 0;
+  ptbLex(text, (tokens) => {
+    if (lines++ < captions.length) onLine(filterLine(tokens));
+  });
 }
 
 /** One caption as the scorers see it (the `tokenized` field of coco_ptb.jsonl). */
