@@ -6,7 +6,7 @@ import { cpus } from 'node:os';
 import { benchOnnx } from './onnx.bench.ts';
 import { benchOpenAiOverhead } from './openai-overhead.bench.ts';
 import { benchParquet } from './parquet.bench.ts';
-import { benchScorers } from './scorers.bench.ts';
+import { benchCocoMemory, benchMmmuOfficial, benchScorers, benchScorersFresh } from './scorers.bench.ts';
 import { benchStartup } from './startup.bench.ts';
 
 const only = process.argv.slice(2);
@@ -17,6 +17,18 @@ process.stdout.write(`node ${process.version}, ${cpus().length} x ${cpus()[0]?.m
 if (want('scorers')) {
   section('Scorers: whole realistic splits (tinybench, 5 iterations after 1 warm-up)');
   console.table(await benchScorers());
+  section('Scorers in a fresh process: the first call (what `npm run score` pays, JIT warm-up included) and warm calls');
+  const fresh = await benchScorersFresh();
+  console.table(fresh);
+  const official = await benchMmmuOfficial(fresh[0]);
+  if (official) {
+    section('MMMU realistic mix: the official eval_utils.py (Python, same inputs) against ours (above)');
+    console.table(official);
+  } else {
+    process.stdout.write('(set MMMU_OFFICIAL_DIR to a folder with the official MMMU eval_utils.py to time it on the same mix)\n');
+  }
+  section('COCO caption memory: peak RSS at 80,000 images x 5 references, in a fresh process');
+  console.table(await benchCocoMemory());
 }
 if (want('openai')) {
   section('openai backend: harness vs a minimal client, loopback server answering instantly, chartqa images');

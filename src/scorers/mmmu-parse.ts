@@ -37,13 +37,6 @@ export interface MultiChoiceParse {
   reason: string;
 }
 
-/** Position of the largest value, the first one on ties (`np.argmax`). */
-function argmax(values: readonly number[]): number {
-  let best = 0;
-  for (let i = 1; i < values.length; i++) if (values[i] > values[best]) best = i;
-  return best;
-}
-
 /**
  * `parse_multi_choice_response` without its random fallback (the caller draws, so the stream is
  * explicit). The response is used as given: the official runner does not strip model output, so
@@ -55,9 +48,7 @@ export function parseMultiChoiceResponse(
   index2ans: Readonly<Record<string, string>>,
 ): MultiChoiceParse {
   const letters = Object.keys(index2ans);
-  const lettered = allChoices.every((c, i) => c === String.fromCharCode(65 + i)) && letters.every((c, i) => c === allChoices[i]);
-  if (lettered) return parseMultiChoiceOptions(response, letters.map((c) => index2ans[c]));
-  return parseChoice(response, allChoices, (c) => index2ans[c], letters);
+  return parseChoice(response, allChoices, letters, letters.map((c) => index2ans[c]));
 }
 
 /**
@@ -66,7 +57,7 @@ export function parseMultiChoiceResponse(
  */
 export function parseMultiChoiceOptions(response: string, options: readonly string[]): MultiChoiceParse {
   const letters = choicesFor(options.length);
-  return parseChoice(response, letters, (c) => options[c.charCodeAt(0) - 65], letters);
+  return parseChoice(response, letters, letters, options);
 }
 
 /** Whether parse_multi_choice_response's strip(',') … strip("'") could change anything. */
@@ -88,11 +79,15 @@ function spaced(c: string): string {
   return s;
 }
 
+/**
+ * The three passes. `contentLetters[i]` / `contentTexts[i]` are `index2ans.items()` in order (the
+ * content pass iterates those; the letter passes iterate `allChoices`).
+ */
 function parseChoice(
   response: string,
   allChoices: readonly string[],
-  answerOf: (letter: string) => string,
-  contentOrder: readonly string[],
+  contentLetters: readonly string[],
+  contentTexts: readonly string[],
 ): MultiChoiceParse {
   // one character at a time, in this order: "B.:" loses ':' but keeps '.', since '.' went first
   let r = response;
@@ -114,26 +109,35 @@ function parseChoice(
   }
   // the content pass only runs for responses of more than five whitespace-separated tokens
   let lower = '';
+  let texts: string[] | null = null; // lower-cased option text of each candidate (content pass)
   if (candidates === null && pySplitCount(r) > 5) {
     pass = 'option text';
     lower = r.toLowerCase();
-    for (let i = 0; i < contentOrder.length; i++) {
-      if (lower.includes(answerOf(contentOrder[i]).toLowerCase())) (candidates ??= []).push(contentOrder[i]);
+    for (let i = 0; i < contentLetters.length; i++) {
+      const text = contentTexts[i].toLowerCase();
+      if (lower.includes(text)) {
+        (candidates ??= []).push(contentLetters[i]);
+        (texts ??= []).push(text);
+      }
     }
   }
   if (candidates === null) return NOT_PARSED;
   if (candidates.length === 1) return singleCandidate(pass, candidates[0]);
 
-  // several: the last-mentioned wins. lastIndexOf counts UTF-16 units where Python's rfind counts
-  // code points, but both orders agree, which is all argmax needs.
-  const positions = candidates.map((c) =>
-    pass === 'bracketed letter'
-      ? r.lastIndexOf(bracketed(c))
-      : pass === 'letter between spaces'
-        ? r.lastIndexOf(spaced(c))
-        : lower.lastIndexOf(answerOf(c).toLowerCase()),
-  );
-  const letter = candidates[argmax(positions)];
+  // several: the last-mentioned wins (np.argmax: the first of equal positions). lastIndexOf counts
+  // UTF-16 units where Python's rfind counts code points, but both orders agree.
+  let best = 0;
+  let bestAt = -Infinity;
+  for (let i = 0; i < candidates.length; i++) {
+    const c = candidates[i];
+    const at =
+      pass === 'bracketed letter' ? r.lastIndexOf(bracketed(c)) : pass === 'letter between spaces' ? r.lastIndexOf(spaced(c)) : lower.lastIndexOf(texts![i]);
+    if (at > bestAt) {
+      best = i;
+      bestAt = at;
+    }
+  }
+  const letter = candidates[best];
   return { letter, reason: `${pass}: last mentioned of ${candidates.join(', ')} is ${letter}` };
 }
 

@@ -34,37 +34,64 @@ export function vqaAccuracy(
   answers: readonly string[],
   variant: VqaVariant = 'official',
 ): VqaAccuracyResult {
-  return scoreQuestion(prediction, answers, variant);
+  const q = scoreQuestion(createQuestionState(), prediction, answers, variant);
+  return {
+    acc: q.acc,
+    processedPrediction: q.processedPrediction,
+    processedAnswers: q.processed.slice(0, answers.length),
+    normalizationApplied: q.normalizationApplied,
+    matches: q.matches,
+  };
+}
+
+/**
+ * One question's result, reused from question to question when a set is scored (a VQAv2 set has
+ * 214k questions: per-question arrays and objects would make the garbage collector's work grow
+ * faster than the set).
+ */
+interface QuestionState {
+  acc: number;
+  processedPrediction: string;
+  normalizationApplied: boolean;
+  matches: number;
+  /** The trimmed answers and the answers as compared; only the first n entries count. */
+  trimmed: string[];
+  processed: string[];
+}
+
+function createQuestionState(): QuestionState {
+  return { acc: 0, processedPrediction: '', normalizationApplied: false, matches: 0, trimmed: [], processed: [] };
 }
 
 function scoreQuestion(
+  q: QuestionState,
   prediction: string,
   answers: readonly string[],
   variant: VqaVariant,
   memo?: Map<string, string>,
-): VqaAccuracyResult {
+): QuestionState {
   const n = answers.length;
   if (n === 0) throw new Error('VQA accuracy needs at least one reference answer; got none.');
-  const trimmed = answers.map((a) => trimVqaAnswer(a, variant));
+  const { trimmed, processed } = q;
+  for (let i = 0; i < n; i++) trimmed[i] = processed[i] = trimVqaAnswer(answers[i], variant);
   let processedPrediction = trimVqaAnswer(prediction, variant);
   // Official shortcut: if the trimmed answers are all the same string, nothing is normalised, so
   // "Yes" scores 0 against ten "yes". lmms-eval (since commit 28ea9a1) always normalises.
-  const normalizationApplied = variant !== 'official' || trimmed.some((a) => a !== trimmed[0]);
-  let processedAnswers = trimmed;
+  let normalizationApplied = variant !== 'official';
+  for (let i = 1; i < n && !normalizationApplied; i++) normalizationApplied = trimmed[i] !== trimmed[0];
   if (normalizationApplied) {
-    processedAnswers = new Array<string>(n);
     for (let i = 0; i < n; i++) {
       // Annotators often agree: reuse an earlier identical answer's result instead of normalising
       // (or looking it up) again.
       let j = 0;
       while (j < i && trimmed[j] !== trimmed[i]) j++;
-      processedAnswers[i] = j < i ? processedAnswers[j] : normalizeVqaAnswer(trimmed[i], variant, memo);
+      processed[i] = j < i ? processed[j] : normalizeVqaAnswer(trimmed[i], variant, memo);
     }
     processedPrediction = normalizeVqaAnswer(processedPrediction, variant, memo);
   }
 
   let matches = 0;
-  for (const a of processedAnswers) if (a === processedPrediction) matches++;
+  for (let i = 0; i < n; i++) if (processed[i] === processedPrediction) matches++;
   // Leave-one-out over annotators. The scripts drop annotator j by comparing answer records, whose
   // unique answer_id makes that a removal by position.
   let acc: number;
@@ -72,15 +99,19 @@ function scoreQuestion(
     // `float(sum(gtAcc)) / len(gtAcc)`: a left-to-right double sum, so the last bit depends on where
     // the matching answers sit (two matches among ten give 0.6, 0.5999999999999999 or 0.6000000000000001).
     let sum = 0;
-    for (const a of processedAnswers) {
-      const others = a === processedPrediction ? matches - 1 : matches;
+    for (let i = 0; i < n; i++) {
+      const others = processed[i] === processedPrediction ? matches - 1 : matches;
       sum += Math.min(1, others / 3);
     }
     acc = sum / n;
   } else {
     acc = statisticsMeanOfLeaveOneOut(n, matches);
   }
-  return { acc, processedPrediction, processedAnswers, normalizationApplied, matches };
+  q.acc = acc;
+  q.processedPrediction = processedPrediction;
+  q.normalizationApplied = normalizationApplied;
+  q.matches = matches;
+  return q;
 }
 
 /** Memo for `statisticsMeanOfLeaveOneOut`: the value depends only on (n, matches). */
@@ -169,6 +200,7 @@ function makeVqaScorer(id: MetricId, variant: VqaVariant): Scorer {
       // Answers that are not plain lower-case words ("Yes", "yes.", "hot-dog") repeat across VQAv2's
       // 2 M annotations; normalise each such string once per set.
       const memo = new Map<string, string>();
+      const q = createQuestionState();
       const scores = new Float64Array(inputs.length);
       const samples: SampleScore[] = inputs.map((input, i) => {
         if (input.references.length === 0) {
@@ -176,7 +208,7 @@ function makeVqaScorer(id: MetricId, variant: VqaVariant): Scorer {
             `VQA sample '${input.id}' has no reference answers; VQA accuracy needs the annotators' answers.`,
           );
         }
-        const r = scoreQuestion(input.prediction, input.references, variant, memo);
+        const r = scoreQuestion(q, input.prediction, input.references, variant, memo);
         scores[i] = r.acc;
         return {
           id: input.id,
