@@ -92,7 +92,9 @@ function parseChoice(
   // one character at a time, in this order: "B.:" loses ':' but keeps '.', since '.' went first
   let r = response;
   if (endsInStripped(r)) for (let i = 0; i < STRIPPED_ONE_BY_ONE.length; i++) r = pyStripChars(r, STRIPPED_ONE_BY_ONE[i]);
-  r = ` ${r} `; // so that " A " also matches at either end
+  // The official code pads: `response = " " + response + " "`. The letter passes test the unpadded
+  // text instead (no copy of a long response): "(A)" cannot involve the padding, and " A " is in the
+  // padded text iff it is in r, or r starts with "A ", ends with " A", or is "A" (`spacedAt`).
 
   let pass: Pass = 'bracketed letter';
   let candidates: string[] | null = null;
@@ -104,7 +106,7 @@ function parseChoice(
   if (candidates === null) {
     pass = 'letter between spaces';
     for (let i = 0; i < allChoices.length; i++) {
-      if (r.includes(spaced(allChoices[i]))) (candidates ??= []).push(allChoices[i]);
+      if (spacedAt(r, allChoices[i]) !== ABSENT) (candidates ??= []).push(allChoices[i]);
     }
   }
   // the content pass only runs for responses of more than five whitespace-separated tokens
@@ -112,7 +114,7 @@ function parseChoice(
   let texts: string[] | null = null; // lower-cased option text of each candidate (content pass)
   if (candidates === null && pySplitCount(r) > 5) {
     pass = 'option text';
-    lower = r.toLowerCase();
+    lower = ` ${r} `.toLowerCase(); // padded: an option text may match across the padding
     for (let i = 0; i < contentLetters.length; i++) {
       const text = contentTexts[i].toLowerCase();
       if (lower.includes(text)) {
@@ -124,14 +126,15 @@ function parseChoice(
   if (candidates === null) return NOT_PARSED;
   if (candidates.length === 1) return singleCandidate(pass, candidates[0]);
 
-  // several: the last-mentioned wins (np.argmax: the first of equal positions). lastIndexOf counts
-  // UTF-16 units where Python's rfind counts code points, but both orders agree.
+  // several: the last-mentioned wins (np.argmax: the first of equal positions). Positions in r are
+  // the padded ones minus one, and lastIndexOf counts UTF-16 units where Python's rfind counts code
+  // points; neither changes which is last.
   let best = 0;
   let bestAt = -Infinity;
   for (let i = 0; i < candidates.length; i++) {
     const c = candidates[i];
     const at =
-      pass === 'bracketed letter' ? r.lastIndexOf(bracketed(c)) : pass === 'letter between spaces' ? r.lastIndexOf(spaced(c)) : lower.lastIndexOf(texts![i]);
+      pass === 'bracketed letter' ? r.lastIndexOf(bracketed(c)) : pass === 'letter between spaces' ? spacedAt(r, c) : lower.lastIndexOf(texts![i]);
     if (at > bestAt) {
       best = i;
       bestAt = at;
@@ -139,6 +142,19 @@ function parseChoice(
   }
   const letter = candidates[best];
   return { letter, reason: `${pass}: last mentioned of ${candidates.join(', ')} is ${letter}` };
+}
+
+const ABSENT = -2;
+
+/**
+ * `(" " + r + " ").rfind(" " + c + " ") - 1` without building the padded string: ABSENT when there is
+ * no match; -1 for a match at the very start, which comes before every other.
+ */
+function spacedAt(r: string, c: string): number {
+  if (r.endsWith(` ${c}`)) return r.length - c.length - 1; // the last possible match: it ends in the padding
+  const inside = r.lastIndexOf(spaced(c));
+  if (inside >= 0) return inside;
+  return r === c || r.startsWith(`${c} `) ? -1 : ABSENT;
 }
 
 type Pass = 'bracketed letter' | 'letter between spaces' | 'option text';

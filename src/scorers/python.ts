@@ -212,7 +212,14 @@ export function pyRound(x: number, ndigits: number): number {
 
 /** Python's `round(x, 2)` (see pyRound). */
 export function pyRound2(x: number): number {
-  return pyRound(x, 2);
+  // toFixed(2) rounds the exact binary value too, and differs from Python only on exact ties (it
+  // rounds them away from zero): a tie at two decimals needs 8·x to be an odd integer. Those, and
+  // magnitudes toFixed writes in exponent form, go the exact way; MMMU rounds every number it parses.
+  if (!Number.isFinite(x) || x === 0 || Math.abs(x) >= 1e21) return pyRound(x, 2);
+  const eight = x * 8; // exact: a power of two
+  if (Number.isInteger(eight) && Math.abs(eight) % 2 === 1) return pyRound(x, 2);
+  const r = Number(x.toFixed(2));
+  return r === 0 && x < 0 ? -0 : r;
 }
 
 /**
