@@ -8,9 +8,8 @@
 // 2^-98, and Ziv's test accepts the rounded result only when that error cannot move it across a
 // rounding boundary; otherwise an exact 200-bit BigInt evaluation decides (`exactLog`).
 
-import { roundScaledToDouble } from './fma.ts';
+import { productError, roundScaledToDouble } from './fma.ts';
 
-const SPLITTER = 134217729; // 2^27 + 1
 const LN2_HI = 0.6931471805599453; // RN(ln 2)
 const LN2_LO = 2.3190468138462996e-17; // RN(ln 2 − LN2_HI)
 /** Terms of the atanh series: 22 reach 2^-110 for |s| < 0.172. */
@@ -37,15 +36,10 @@ function seriesCoefficients(): Float64Array {
   return c;
 }
 
+/** The exact product as a double-double [rounded, error]. */
 function twoProd(a: number, b: number): [number, number] {
   const p = a * b;
-  let t = SPLITTER * a;
-  const ah = t - (t - a);
-  const al = a - ah;
-  t = SPLITTER * b;
-  const bh = t - (t - b);
-  const bl = b - bh;
-  return [p, ah * bh - p + ah * bl + al * bh + al * bl];
+  return [p, productError(a, b, p)];
 }
 
 /** log(x) for a positive finite x, correctly rounded. */

@@ -38,6 +38,20 @@ function addRoundToOdd(x: number, y: number): number {
   return word[0];
 }
 
+/**
+ * `a·b − p` exactly, for p = a·b as rounded (Dekker's product with Veltkamp's split), so that
+ * p + error is the exact product. Needs |a|, |b| < 2^995 and the product far from underflow.
+ */
+export function productError(a: number, b: number, p: number): number {
+  let t = SPLITTER * a;
+  const ah = t - (t - a);
+  const al = a - ah;
+  t = SPLITTER * b;
+  const bh = t - (t - b);
+  const bl = b - bh;
+  return ah * bh - p + ah * bl + al * bh + al * bl;
+}
+
 /** `fma(a, b, c)`: `a·b + c` rounded once to the nearest double, ties to even. */
 export function fma(a: number, b: number, c: number): number {
   const p = a * b;
@@ -48,14 +62,7 @@ export function fma(a: number, b: number, c: number): number {
     // Zeros, huge or tiny operands, infinities and NaN: decided exactly.
     return a === 0 || b === 0 ? p + c : exactFma(a, b, c);
   }
-  // Exact product p + e (Dekker).
-  let t = SPLITTER * a;
-  const ah = t - (t - a);
-  const al = a - ah;
-  t = SPLITTER * b;
-  const bh = t - (t - b);
-  const bl = b - bh;
-  const e = ah * bh - p + ah * bl + al * bh + al * bl;
+  const e = productError(a, b, p);
   if (e === 0) return p + c; // the product is a double: one rounding already
   // (th, tl) = TwoSum(c, p)
   const th = c + p;
