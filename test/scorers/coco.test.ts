@@ -223,3 +223,15 @@ describe('cocoScorer', () => {
     expect(result.scores.CIDEr).toBeGreaterThan(0);
   });
 });
+
+describe('vocabularies past 65,536 words', () => {
+  it('keep every word id distinct (the word store widens from 16 to 32 bits)', () => {
+    const words = (prefix: string, n: number) => Array.from({ length: n }, (_, i) => `${prefix}${i}`).join(' ');
+    // the candidate's 65,536 words take ids 0…65535; the reference's new words come after. With
+    // 16-bit ids they would wrap onto 0…9 and match the candidate's first ten words.
+    const r = scoreTokenizedCorpus([{ id: 'big', candidate: words('w', 65_536), references: [words('y', 10)] }]);
+    expect(r.images[0].bleu.correct).toEqual([0, 0, 0, 0]);
+    const same = scoreTokenizedCorpus([{ id: 'big', candidate: words('w', 65_546), references: [words('w', 65_546)] }]);
+    expect(same.images[0].bleu.correct).toEqual(same.images[0].bleu.guess);
+  });
+});

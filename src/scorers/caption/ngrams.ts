@@ -3,7 +3,8 @@
 // Spec: ../shared/spec/scoring.md §5.2, §5.4. n-grams get dense integer ids (per order) from a
 // table shared by one scoring run, so counts, document frequencies and weights live in typed
 // arrays instead of string-keyed maps: COCO val (5,000 images x 6 captions) in well under a second.
-// A corpus keeps only its captions' word ids (4 bytes a word, `WordStore`); an image's n-gram
+// A corpus keeps only its captions' word ids (2 bytes a word below 65,536 distinct words, else 4:
+// `WordStore`); an image's n-gram
 // counts are made when it is scored and dropped after, so memory stays small at 80,000 images.
 
 import { pySplit } from '../python.ts';
@@ -121,7 +122,8 @@ export function scratch(table: NgramTable, k: number): Int32Array {
 
 /** The word ids of many captions in one growing array (a corpus's captions, kept between passes). */
 export interface WordStore {
-  ids: Int32Array;
+  /** 16-bit until a word id needs more. */
+  ids: Uint16Array | Int32Array;
   used: number;
   /** Caption c occupies ids[starts[c]] to ids[starts[c + 1] - 1]. */
   starts: Int32Array;
@@ -129,12 +131,12 @@ export interface WordStore {
 }
 
 export function createWordStore(): WordStore {
-  return { ids: new Int32Array(1024), used: 0, starts: new Int32Array(256), count: 0 };
+  return { ids: new Uint16Array(1024), used: 0, starts: new Int32Array(256), count: 0 };
 }
 
-function grow(a: Int32Array, need: number): Int32Array {
+function grow<T extends Uint16Array | Int32Array>(a: T, need: number): T {
   if (a.length >= need) return a;
-  const b = new Int32Array(Math.max(need, Math.ceil(a.length * 1.25)));
+  const b = new (a.constructor as new (length: number) => T)(Math.max(need, Math.ceil(a.length * 1.25)));
   b.set(a);
   return b;
 }
@@ -148,6 +150,7 @@ export function addCaption(store: WordStore, caption: string, table: NgramTable)
     if (id === undefined) {
       id = table.sizes[0]++;
       table.words.set(w, id);
+      if (id === 0x10000 && store.ids instanceof Uint16Array) store.ids = Int32Array.from(store.ids);
     }
     store.ids[store.used++] = id;
   }
@@ -166,7 +169,8 @@ export function cookCaption(store: WordStore, c: number, table: NgramTable): Coo
   const counts = new Int32Array(positions);
   const start = [0];
   // gram[i]: id of the current-order n-gram starting at word i (updated in place per order).
-  const gram = store.ids.slice(from, from + n);
+  const gram = new Int32Array(n);
+  gram.set(store.ids.subarray(from, from + n));
   let end = 0;
   for (let k = 0; k < MAX_N; k++) {
     const count = Math.max(0, n - k);
