@@ -75,7 +75,8 @@ describe('start-up loads only what the command runs', () => {
     writeFileSync(file, `${JSON.stringify({ id: '1', prediction: 'yes', references: Array(10).fill('yes') })}\n`);
     const { packages } = await loadedPackages(['score', '--metric', 'vqa', '--input', file]);
     for (const p of HEAVY) expect(packages.has(p), p).toBe(false);
-    expect([...packages].sort()).toEqual(['commander', 'zod']);
+    // score lines are checked by hand (src/run/score-file.ts), not with zod
+    expect([...packages].sort()).toEqual(['commander']);
   });
 
   it('the recorder sees the heavy packages when a command does use them', async () => {
