@@ -45,7 +45,7 @@ function firstAndWarm(scorer: Scorer, inputs: readonly ScoreInput[], repeats: nu
 
 let result: Record<string, number>;
 if (mode === 'mmmu') {
-  result = firstAndWarm(mmmuScorer, mmmuRealisticInputs(), 9);
+  result = firstAndWarm(mmmuScorer, mmmuRealisticInputs(), 21);
 } else if (mode === 'vqa') {
   result = firstAndWarm(vqaScorer, vqaInputs(Number(size)), 3);
 } else if (mode === 'coco-rss') {

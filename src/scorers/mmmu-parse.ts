@@ -29,7 +29,6 @@ export function multiChoiceInfo(options: readonly string[]): {
 
 /** parse_multi_choice_response strips these from both ends, one after the other. */
 const STRIPPED_ONE_BY_ONE = [',', '.', '!', '?', ';', ':', "'"];
-const STRIPPED_CHARS = STRIPPED_ONE_BY_ONE.join('');
 
 export interface MultiChoiceParse {
   /** The parsed letter, or null when no candidate was found and the official random draw decides. */
@@ -62,7 +61,12 @@ export function parseMultiChoiceOptions(response: string, options: readonly stri
 
 /** Whether parse_multi_choice_response's strip(',') … strip("'") could change anything. */
 function endsInStripped(s: string): boolean {
-  return s.length > 0 && (STRIPPED_CHARS.includes(s[0]) || STRIPPED_CHARS.includes(s[s.length - 1]));
+  return s.length > 0 && (isStripped(s.charCodeAt(0)) || isStripped(s.charCodeAt(s.length - 1)));
+}
+
+/** , . ! ? ; : ' */
+function isStripped(code: number): boolean {
+  return code === 44 || code === 46 || code === 33 || code === 63 || code === 59 || code === 58 || code === 39;
 }
 
 /** `f'({choice})'` and `f' {choice} '`, made once per choice. */
@@ -158,7 +162,9 @@ function spacedAt(r: string, c: string): number {
 }
 
 type Pass = 'bracketed letter' | 'letter between spaces' | 'option text';
-const NOT_PARSED: MultiChoiceParse = Object.freeze({ letter: null, reason: 'no option parsed' });
+// Shared between samples (never modified): every parse object has the same shape, so the code
+// reading them stays monomorphic.
+const NOT_PARSED: MultiChoiceParse = { letter: null, reason: 'no option parsed' };
 const SINGLE: Record<Pass, Map<string, MultiChoiceParse>> = {
   'bracketed letter': new Map(),
   'letter between spaces': new Map(),
@@ -169,7 +175,7 @@ const SINGLE: Record<Pass, Map<string, MultiChoiceParse>> = {
 function singleCandidate(pass: Pass, letter: string): MultiChoiceParse {
   const byLetter = SINGLE[pass];
   let parse = byLetter.get(letter);
-  if (parse === undefined) byLetter.set(letter, (parse = Object.freeze({ letter, reason: `${pass} ${letter}` })));
+  if (parse === undefined) byLetter.set(letter, (parse = { letter, reason: `${pass} ${letter}` }));
   return parse;
 }
 
@@ -259,7 +265,11 @@ function keySubresponses(response: string): string[] {
 /** Python set membership for str and float: NaN never equals itself, 0.0 equals -0.0. */
 function dedupe(items: ReadonlyArray<string | number>): Array<string | number> {
   const out: Array<string | number> = [];
-  for (const item of items) if (!out.some((seen) => seen === item)) out.push(item);
+  for (let i = 0; i < items.length; i++) {
+    let j = 0;
+    while (j < out.length && out[j] !== items[i]) j++;
+    if (j === out.length) out.push(items[i]);
+  }
   return out;
 }
 

@@ -150,12 +150,11 @@ export function pyFloat(s: string): number | null {
   if (!MAY_BE_NUMBER.test(s)) return null;
   const t = asciiNumberText(s);
   if (t === null || !FLOAT_GRAMMAR.test(t)) return null;
-  const lower = t.toLowerCase();
-  const sign = lower.startsWith('-') ? -1 : 1;
-  const body = lower.replace(/^[+-]/, '');
-  if (body === 'inf' || body === 'infinity') return sign * Infinity;
+  const signed = t.charCodeAt(0) === 43 || t.charCodeAt(0) === 45; // + or -
+  const body = (signed ? t.slice(1) : t).toLowerCase();
+  if (body === 'inf' || body === 'infinity') return t.charCodeAt(0) === 45 ? -Infinity : Infinity;
   if (body === 'nan') return NaN;
-  return Number(t.replace(/_/g, ''));
+  return Number(t.includes('_') ? t.replace(/_/g, '') : t);
 }
 
 const INT_GRAMMAR = /^[+-]?\d(?:_?\d)*$/;
