@@ -131,6 +131,7 @@ function buildProgram(): Command {
     .option('--judge-concurrency <n>', 'judge requests in flight (default 8)', positiveInt)
     .option('--judge-timeout <seconds>', 'time limit of one judge request (default 60)', positiveNumber)
     .option('--judge-cache <dir>', 'judge cache folder shared between runs (each run also keeps its own)')
+    .option('--max-response-bytes <n>', 'openai: a response body larger than this errors its sample (default 8 MiB = 8388608)', positiveInt)
     .addHelpText(
       'after',
       examples([

@@ -82,6 +82,8 @@ export interface Generation {
   tokenSource: 'server' | 'tokenizer' | 'estimate' | 'none';
   /** Null when the backend cannot time a generation (replay). */
   timing: GenerationTiming | null;
+  /** Set when the answer may be cut short (a stream that ended without [DONE]): it is scored, and flagged. */
+  incomplete?: string;
 }
 
 export interface ModelInfo {
@@ -133,6 +135,8 @@ interface SampleResultBase {
   /** Images sent with the request (after combining, if the backend took fewer than the sample had). */
   images?: number;
   attempts?: number;
+  /** Why the answer may be incomplete (Generation.incomplete); the sample is scored as received. */
+  incomplete?: string;
 }
 
 export type SampleResult =

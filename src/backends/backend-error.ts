@@ -51,8 +51,4 @@ export function parseRetryAfter(value: string | null | undefined, nowEpochMs: nu
   return Math.max(0, at - nowEpochMs);
 }
 
-/** Replaces every occurrence of `secret` in `text`; a no-op for an empty or missing secret. */
-export function redact(text: string, secret: string | undefined): string {
-  if (!secret) return text;
-  return text.split(secret).join('***');
-}
+export { redact } from './redact.ts';

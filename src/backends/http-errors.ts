@@ -4,7 +4,9 @@
 // server's own message. Every message is built from a display URL (no credentials, no query) and
 // passed through `redact`, because servers sometimes echo the key they rejected.
 
-import { BackendError, parseRetryAfter, redact } from './backend-error.ts';
+import { UserError } from '../errors.ts';
+import { BackendError, parseRetryAfter } from './backend-error.ts';
+import { redact } from './redact.ts';
 
 export interface HttpFailure {
   status: number;
@@ -25,6 +27,52 @@ export function displayUrl(url: string): string {
   } catch {
     return '(invalid URL)';
   }
+}
+
+/**
+ * Checks --base-url before anything is sent or saved: an http(s) URL without user:password (fetch
+ * refuses those and would quote them in its errors; config.json would keep them). Returns it.
+ */
+export function checkBaseUrl(url: string): string {
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    throw new UserError(`--base-url '${redact(url, undefined)}' is not a URL. Give the API root, e.g. http://127.0.0.1:8000/v1.`);
+  }
+  if (u.protocol !== 'http:' && u.protocol !== 'https:') {
+    throw new UserError(`--base-url ${displayUrl(url)} is not an http(s) URL. Give the API root, e.g. http://127.0.0.1:8000/v1.`);
+  }
+  if (u.username || u.password) {
+    throw new UserError(
+      `--base-url ${u.protocol}//***@${u.host}${u.pathname} contains a user name or password. Remove it from the URL and put the API key in OPENAI_API_KEY (or the variable named by --api-key-env); it is sent as a Bearer token and never saved.`,
+    );
+  }
+  return url;
+}
+
+/** A response body as text, reading at most `maxBytes` (the rest is cancelled, not downloaded). */
+export async function readBodyText(res: Response, maxBytes: number): Promise<string> {
+  if (!res.body) return '';
+  const reader = res.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      const room = maxBytes - size;
+      chunks.push(value.byteLength > room ? value.subarray(0, room) : value);
+      size += Math.min(value.byteLength, room);
+      if (size >= maxBytes) {
+        await reader.cancel().catch(() => {});
+        break;
+      }
+    }
+  } finally {
+    reader.releaseLock();
+  }
+  return new TextDecoder().decode(Buffer.concat(chunks));
 }
 
 /** The human part of an error body: OpenAI `{error:{message}}`, `{message}`, FastAPI `{detail}`, or text. */
@@ -74,6 +122,14 @@ export function errorFromResponse(f: HttpFailure): BackendError {
 /** Codes of failures that retrying cannot fix (a malformed URL, an unsupported protocol). */
 const FINAL_CODES = new Set(['ERR_INVALID_URL', 'ERR_INVALID_ARG_TYPE', 'UND_ERR_INVALID_ARG']);
 
+/**
+ * A fetch that threw a TypeError before any connection (no cause: fetch refused to build the
+ * request, e.g. a URL with credentials) cannot succeed when repeated. Network failures carry a cause.
+ */
+function refusedByFetch(err: Error): boolean {
+  return err.name === 'TypeError' && err.cause === undefined && !/fetch failed|terminated/i.test(err.message);
+}
+
 /** A fetch that threw or a body read that failed: connection refused, reset, closed mid-stream. */
 export function errorFromNetwork(e: unknown, url: string, apiKey: string | undefined, phase: 'request' | 'stream'): BackendError {
   if (e instanceof BackendError) return e;
@@ -85,7 +141,8 @@ export function errorFromNetwork(e: unknown, url: string, apiKey: string | undef
     .filter((s, i, all) => all.indexOf(s) === i)
     .join('; ');
   const what = phase === 'request' ? `Request to ${displayUrl(url)} failed` : `Stream from ${displayUrl(url)} broke off`;
-  return new BackendError(redact(`${what}: ${detail}`, apiKey), { retryable: !(code && FINAL_CODES.has(code)) });
+  const final = (code !== undefined && FINAL_CODES.has(code)) || (phase === 'request' && refusedByFetch(err));
+  return new BackendError(redact(`${what}: ${detail}`, apiKey), { retryable: !final });
 }
 
 function codeOf(e: Error | undefined): string | undefined {

@@ -6,10 +6,15 @@
 // - the end is the last choice event: the trailing usage-only chunk and `[DONE]` are excluded;
 // - usage is read from any chunk that has it (the final usage-only chunk with `include_usage`, or
 //   every chunk with vLLM's `continuous_usage_stats`); the last one wins.
+// - `finishReason` is the last choice's finish_reason; a stream that ends with neither it nor [DONE]
+//   was cut short (the caller flags the answer as possibly incomplete);
+// - `events`, `bytes` and `head` describe what arrived, so a 200 whose body is not an event stream
+//   (a server that ignored "stream": true, a proxy's HTML page) can be told from a dropped connection.
 // A chunk carrying an `error` object ends the read with a BackendError; 5xx/429 codes are retryable.
+// `maxBytes` bounds the body (sse.ts): past it the read stops with a final BackendError.
 
 import { BackendError } from './backend-error.ts';
-import { readSse } from './sse.ts';
+import { readSse, type SseStats } from './sse.ts';
 
 export interface ChatStreamResult {
   text: string;
@@ -22,11 +27,19 @@ export interface ChatStreamResult {
   completionTokens?: number;
   /** Whether `data: [DONE]` arrived; a stream cut short ends without it. */
   done: boolean;
+  /** The finish_reason of the last choice that carried one (`stop`, `length` …). */
+  finishReason?: string;
+  /** SSE events, body bytes and the body's first characters. */
+  events: number;
+  bytes: number;
+  head: string;
 }
 
 export interface ReadChatStreamOptions {
   now: () => number;
   signal?: AbortSignal;
+  /** Largest body accepted (--max-response-bytes); unbounded when absent. */
+  maxBytes?: number;
 }
 
 type Json = Record<string, unknown>;
@@ -43,7 +56,16 @@ export async function readChatStream(
   body: ReadableStream<Uint8Array>,
   options: ReadChatStreamOptions,
 ): Promise<ChatStreamResult> {
-  const result: ChatStreamResult = { text: '', chunkMs: [], contentChunks: 0, done: false };
+  const stats: SseStats = { bytes: 0, events: 0, head: '' };
+  const result: ChatStreamResult = { text: '', chunkMs: [], contentChunks: 0, done: false, events: 0, bytes: 0, head: '' };
+  await readEvents(body, { ...options, stats }, result);
+  result.events = stats.events;
+  result.bytes = stats.bytes;
+  result.head = stats.head;
+  return result;
+}
+
+async function readEvents(body: ReadableStream<Uint8Array>, options: ReadChatStreamOptions & { stats: SseStats }, result: ChatStreamResult): Promise<void> {
   for await (const event of readSse(body, options)) {
     if (event.data.trim() === '[DONE]') {
       // Read on to the end of the body rather than cancelling it: a cancelled body costs the
@@ -68,6 +90,7 @@ export async function readChatStream(
       result.chunkMs.push(event.arrivalMs);
       result.endMs = event.arrivalMs;
       const first: unknown = choices[0];
+      if (isObject(first) && typeof first.finish_reason === 'string') result.finishReason = first.finish_reason;
       const delta = isObject(first) ? first.delta : undefined;
       const content = isObject(delta) ? delta.content : undefined;
       if (typeof content === 'string' && content !== '') {
@@ -82,7 +105,6 @@ export async function readChatStream(
       if (completion !== undefined) result.completionTokens = completion;
     }
   }
-  return result;
 }
 
 function streamError(error: Json): BackendError {

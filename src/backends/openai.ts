@@ -10,14 +10,17 @@
 //   servers that stream one token per chunk, an undercount when they coalesce tokens. We have no
 //   tokenizer here to re-tokenise as vLLM's client does.
 // Servers that predate `max_completion_tokens` reject it with a 400; we then retry once with
-// `max_tokens` and keep using that. The API key goes only into the Authorization header.
+// `max_tokens` and keep using that. The API key goes only into the Authorization header; a base URL
+// with user:password is refused (fetch would put it in every error message, and config.json would
+// keep it). Bodies are bounded: the stream by `maxResponseBytes`, error bodies by ERROR_BODY_BYTES.
 
 import { UserError } from '../errors.ts';
 import type { Backend, ContentPart, Generation, Message, ModelInfo, Request } from '../types.ts';
 import { BackendError, redact } from './backend-error.ts';
-import { displayUrl, errorFromNetwork, errorFromResponse, serverMessage } from './http-errors.ts';
+import { checkBaseUrl, displayUrl, errorFromNetwork, errorFromResponse, readBodyText, serverMessage } from './http-errors.ts';
 import { imageDataUrl } from './openai-image.ts';
-import { readChatStream } from './openai-stream.ts';
+import { readChatStream, type ChatStreamResult } from './openai-stream.ts';
+import { DEFAULT_MAX_RESPONSE_BYTES } from './sse.ts';
 
 export interface OpenAiBackendOptions {
   /** The API root, e.g. `http://localhost:8000/v1`. */
@@ -36,14 +39,20 @@ export interface OpenAiBackendOptions {
   maxImages?: number;
   /** Time limit for GET /models in describe(); 10 s by default. */
   describeTimeoutMs?: number;
+  /** A response body larger than this errors its sample (--max-response-bytes); 8 MiB by default. */
+  maxResponseBytes?: number;
 }
+
+/** Error bodies are only quoted (500 characters), so little of them is read. */
+const ERROR_BODY_BYTES = 64 * 1024;
 
 type TokenParam = 'max_completion_tokens' | 'max_tokens';
 
 type OpenAiPart = { type: 'text'; text: string } | { type: 'image_url'; image_url: { url: string } };
 
 export function createOpenAiBackend(options: OpenAiBackendOptions): Backend {
-  const base = options.baseUrl.replace(/\/+$/, '');
+  const base = checkBaseUrl(options.baseUrl).replace(/\/+$/, '');
+  const maxResponseBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
   const fetchFn = options.fetch ?? globalThis.fetch;
   const now = options.now ?? (() => performance.now());
   const apiKey = options.apiKey || undefined;
@@ -67,6 +76,7 @@ export function createOpenAiBackend(options: OpenAiBackendOptions): Backend {
     return model;
   }
 
+  /** The first served model; a BackendError (retryable when the failure is transient) otherwise. */
   async function firstModel(url: string): Promise<string> {
     const signal = AbortSignal.timeout(options.describeTimeoutMs ?? 10_000);
     const where = displayUrl(url);
@@ -74,13 +84,13 @@ export function createOpenAiBackend(options: OpenAiBackendOptions): Backend {
     let text: string;
     try {
       res = await fetchFn(url, { headers: headers(false, 'application/json'), signal });
-      text = await res.text();
+      text = await readBodyText(res, res.ok ? maxResponseBytes : ERROR_BODY_BYTES);
     } catch (e) {
-      const why = errorFromNetwork(e, url, apiKey, 'request').message;
-      throw new UserError(redact(`Cannot reach the server at ${where} to list its models (${why}). Is it running, and does --base-url end in /v1? Or pass --model.`, apiKey), 1);
+      const network = errorFromNetwork(e, url, apiKey, 'request');
+      throw new BackendError(redact(`Cannot reach the server at ${where} to list its models (${network.message}). Is it running, and does --base-url end in /v1? Or pass --model.`, apiKey), { retryable: network.retryable });
     }
     if (!res.ok) {
-      throw new UserError(errorFromResponse({ status: res.status, statusText: res.statusText, bodyText: text, retryAfter: null, url, apiKey }).message, 1);
+      throw errorFromResponse({ status: res.status, statusText: res.statusText, bodyText: text, retryAfter: res.headers.get('retry-after'), url, apiKey });
     }
     let id: unknown;
     try {
@@ -90,7 +100,7 @@ export function createOpenAiBackend(options: OpenAiBackendOptions): Backend {
       // handled below
     }
     if (typeof id !== 'string' || id === '') {
-      throw new UserError(redact(`${where} listed no models (${serverMessage(text) || 'empty body'}). Pass --model.`, apiKey), 1);
+      throw new BackendError(redact(`${where} listed no models (${serverMessage(text) || 'empty body'}). Pass --model.`, apiKey));
     }
     return id;
   }
@@ -128,12 +138,8 @@ export function createOpenAiBackend(options: OpenAiBackendOptions): Backend {
         { kind: 'input' },
       );
     }
-    let modelId: string;
-    try {
-      modelId = await resolveModel();
-    } catch (e) {
-      throw new BackendError(e instanceof Error ? e.message : String(e), { retryable: true });
-    }
+    // a rejected key or a missing route is final; only a transient failure is retried
+    const modelId = await resolveModel();
     const messages = await toPayloadMessages(request.messages);
 
     for (let attempt = 0; ; attempt++) {
@@ -150,7 +156,7 @@ export function createOpenAiBackend(options: OpenAiBackendOptions): Backend {
       if (!res.ok) {
         let bodyText = '';
         try {
-          bodyText = await res.text();
+          bodyText = await readBodyText(res, ERROR_BODY_BYTES);
         } catch (e) {
           throw aborted(signal) ?? errorFromNetwork(e, chatUrl, apiKey, 'stream');
         }
@@ -162,17 +168,18 @@ export function createOpenAiBackend(options: OpenAiBackendOptions): Backend {
         throw errorFromResponse({ status: res.status, statusText: res.statusText, bodyText, retryAfter: res.headers.get('retry-after'), url: chatUrl, apiKey });
       }
       if (!res.body) throw new BackendError(`HTTP ${res.status} from ${displayUrl(chatUrl)} had no body.`, { retryable: true });
-      return finish(res.body, startMs, signal);
+      return finish(res as Response & { body: ReadableStream<Uint8Array> }, startMs, signal);
     }
   }
 
-  async function finish(body: ReadableStream<Uint8Array>, startMs: number, signal: AbortSignal): Promise<Generation> {
-    let s;
+  async function finish(res: Response & { body: ReadableStream<Uint8Array> }, startMs: number, signal: AbortSignal): Promise<Generation> {
+    let s: ChatStreamResult;
     try {
-      s = await readChatStream(body, { now, signal });
+      s = await readChatStream(res.body, { now, signal, maxBytes: maxResponseBytes });
     } catch (e) {
       throw aborted(signal) ?? scrub(errorFromNetwork(e, chatUrl, apiKey, 'stream'));
     }
+    if (s.events === 0 && s.bytes > 0 && !/^\s*(:|data:|event:|id:|retry:)/.test(s.head)) throw notAnEventStream(res, s.head);
     if (s.endMs === undefined) {
       // Cut short before any output is a dropped connection; a finished stream with no output is not.
       throw new BackendError(
@@ -189,7 +196,17 @@ export function createOpenAiBackend(options: OpenAiBackendOptions): Backend {
       outputTokens: server ? (s.completionTokens as number) : s.contentChunks,
       tokenSource: server ? 'server' : 'estimate',
       timing: { startMs, firstTokenMs: s.firstTokenMs, chunkMs: s.chunkMs, endMs: s.endMs },
+      // vLLM's client accepts such a stream too; we score it but say the answer may be cut short
+      ...(!s.done && s.finishReason === undefined ? { incomplete: 'the stream ended without [DONE] or a finish_reason; the answer may be cut short' } : {}),
     };
+  }
+
+  /** A 200 whose body held no server-sent event: a server that ignored "stream": true, or not a chat API. Final. */
+  function notAnEventStream(res: Response, head: string): BackendError {
+    const type = res.headers.get('content-type') ?? 'no content-type';
+    const said = serverMessage(head);
+    const why = /json/i.test(type) ? 'a JSON body instead of an event stream (the server ignored "stream": true, or it is not an OpenAI-compatible chat endpoint)' : 'no server-sent events';
+    return new BackendError(redact(`HTTP ${res.status} from ${displayUrl(chatUrl)} (${type}) had ${why}: ${said.slice(0, 200) || 'empty body'}`, apiKey));
   }
 
   function scrub(e: BackendError): BackendError {
@@ -198,7 +215,12 @@ export function createOpenAiBackend(options: OpenAiBackendOptions): Backend {
   }
 
   async function describe(): Promise<ModelInfo> {
-    return { id: await resolveModel(), backend: 'openai', dtype: null };
+    try {
+      return { id: await resolveModel(), backend: 'openai', dtype: null };
+    } catch (e) {
+      // nothing can run without a model: the run stops with the server's reason (exit 1)
+      throw new UserError(e instanceof Error ? e.message : String(e), 1);
+    }
   }
 
   return { id: 'openai', maxImages, describe, generate };

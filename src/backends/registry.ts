@@ -20,6 +20,8 @@ export interface BackendOptions {
   maxImages?: number;
   /** transformers: the Python interpreter that runs the worker. */
   python?: string;
+  /** openai: a response body past this many bytes errors its sample. */
+  maxResponseBytes?: number;
 }
 
 export interface BackendDeps {
@@ -76,6 +78,7 @@ export const backends: Readonly<Record<string, BackendEntry>> = {
         ...(apiKey ? { apiKey } : {}),
         ...(extraBody ? { extraBody } : {}),
         ...(o.maxImages ? { maxImages: o.maxImages } : {}),
+        ...(o.maxResponseBytes ? { maxResponseBytes: o.maxResponseBytes } : {}),
       });
       return { ...backend, metricsUrl: metricsUrl(o.baseUrl) };
     },

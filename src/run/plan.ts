@@ -52,6 +52,7 @@ export const configSchema = z.strictObject({
   promptStyle: z.string().optional(),
   preset: z.string().optional(),
   rawPrompt: z.boolean().optional(),
+  maxResponseBytes: z.number().int().positive().optional(),
 });
 
 export type RunConfig = z.infer<typeof configSchema>;
@@ -266,6 +267,7 @@ export function buildPlan(params: {
     promptStyle,
     ...(preset ? { preset: preset.id } : {}),
     rawPrompt: c.rawPrompt ?? false,
+    ...(c.maxResponseBytes ? { maxResponseBytes: c.maxResponseBytes } : {}),
     runId,
     runDir,
     savedConfig,

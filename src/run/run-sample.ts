@@ -142,6 +142,7 @@ export function scoreOne(suite: StyledSuite, sample: Sample, prediction: string,
           outputTokens: gen.outputTokens,
           ...(gen.promptTokens !== undefined ? { promptTokens: gen.promptTokens } : {}),
           tokenSource: gen.tokenSource,
+          ...(gen.incomplete ? { incomplete: gen.incomplete } : {}),
         }
       : {}),
     attempts,

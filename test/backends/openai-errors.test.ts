@@ -191,4 +191,64 @@ describe('openai backend: failures', () => {
       await echo.close();
     }
   });
+
+  it('a 200 with a JSON or HTML body instead of an event stream is a final error that says so', async () => {
+    const json = await failure(run({ fault: { type: 'plain-body' } }));
+    expect(json).toMatchObject({ name: 'BackendError', retryable: false });
+    expect(json.message).toMatch(/application\/json.*JSON body instead of an event stream.*ignored "stream": true/);
+    const html = await failure(run({ fault: { type: 'plain-body', text: '<html><body>Bad gateway page</body></html>' } }));
+    expect(html).toMatchObject({ retryable: false });
+    expect(html.message).toMatch(/text\/html.*no server-sent events.*Bad gateway page/);
+  });
+
+  it('a stream that ends without [DONE] or a finish_reason is kept but flagged incomplete', async () => {
+    const g = await backendWith({ chunks: 3, fault: { type: 'no-done' } }).generate(request, new AbortController().signal);
+    expect(g.text).toBe('w0 w1 w2 ');
+    expect(g.incomplete).toMatch(/without \[DONE\]/);
+    const whole = await run({ chunks: 2 });
+    expect(whole.incomplete).toBeUndefined();
+  });
+
+  it('a response over maxResponseBytes errors (final) after reading about that much', async () => {
+    const big = await startOpenAiServer({ script: { chunks: 40, chunkChars: 256 * 1024 } });
+    try {
+      const backend = createOpenAiBackend({ baseUrl: big.baseUrl, model: 'm', maxResponseBytes: 1 << 20 });
+      const e = await failure(backend.generate(request, new AbortController().signal));
+      expect(e).toMatchObject({ name: 'BackendError', retryable: false });
+      expect(e.message).toMatch(/exceeded --max-response-bytes 1048576/);
+    } finally {
+      await big.close();
+    }
+    expect(big.streamedBytes()).toBeLessThan(40 * 256 * 1024);
+  });
+
+  it('a huge error body is read only as far as the message needs', async () => {
+    const huge = await startOpenAiServer({ script: { fault: { type: 'status', status: 400, body: `oops ${'z'.repeat(8 << 20)}` } } });
+    try {
+      const e = await failure(createOpenAiBackend({ baseUrl: huge.baseUrl, model: 'm' }).generate(request, new AbortController().signal));
+      expect(e.message).toMatch(/^HTTP 400 .*: oops z+…$/);
+      expect(e.message.length).toBeLessThan(700);
+    } finally {
+      await huge.close();
+    }
+  });
+
+  it('a 401 while listing models is final for generate(), not retried', async () => {
+    const e = await failure(createOpenAiBackend({ baseUrl: server.baseUrl, apiKey: `${KEY}-wrong` }).generate(request, new AbortController().signal));
+    expect(e).toMatchObject({ name: 'BackendError', retryable: false, status: 401 });
+  });
+
+  it('refuses a base URL that is not http(s) or that carries credentials, without echoing them', () => {
+    expect(() => createOpenAiBackend({ baseUrl: 'notaurl' })).toThrow(expect.objectContaining({ name: 'UserError', exitCode: 2, message: expect.stringMatching(/is not a URL/) }));
+    expect(() => createOpenAiBackend({ baseUrl: 'ftp://127.0.0.1/v1' })).toThrow(/not an http\(s\) URL/);
+    let thrown: unknown;
+    try {
+      createOpenAiBackend({ baseUrl: 'http://alice:hunter2secret@127.0.0.1:8000/v1' });
+    } catch (e) {
+      thrown = e;
+    }
+    expect(thrown).toMatchObject({ name: 'UserError', exitCode: 2 });
+    expect(exposed(thrown)).not.toContain('hunter2secret');
+    expect((thrown as Error).message).toContain('http://***@127.0.0.1:8000/v1');
+  });
 });

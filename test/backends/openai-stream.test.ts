@@ -43,6 +43,9 @@ describe('readChatStream', () => {
       promptTokens: 12,
       completionTokens: 2,
       done: true,
+      events: 5,
+      bytes: expect.any(Number),
+      head: expect.stringMatching(/^data: \{"choices"/),
     });
   });
 
@@ -52,6 +55,13 @@ describe('readChatStream', () => {
       { now: ticking() },
     );
     expect([s.completionTokens, s.promptTokens, s.done]).toEqual([2, 3, false]);
+  });
+
+  it('keeps the last finish_reason, so a stream cut short can be told from one that ended without [DONE]', async () => {
+    const finished = await readChatStream(eventsStream([delta({ content: 'a' }), { choices: [{ index: 0, delta: {}, finish_reason: 'stop' }] }]), { now: ticking() });
+    expect([finished.finishReason, finished.done]).toEqual(['stop', false]);
+    const cut = await readChatStream(eventsStream([delta({ content: 'a' })]), { now: ticking() });
+    expect([cut.finishReason, cut.done]).toEqual([undefined, false]);
   });
 
   it('throws on an error chunk (OpenAI and vLLM shapes), retryable for 5xx codes', async () => {

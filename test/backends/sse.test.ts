@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createSseParser, readSse } from '../../src/backends/sse.ts';
+import { createSseParser, readSse, type SseStats } from '../../src/backends/sse.ts';
 import { seededUniform } from '../../src/run/stats.ts';
 
 const enc = new TextEncoder();
@@ -130,5 +130,61 @@ describe('createSseParser', () => {
   it('keeps a value colon and only strips one leading space', () => {
     const p = createSseParser();
     expect(p.push('data:  two spaces: yes\n\n')).toEqual([' two spaces: yes']);
+  });
+});
+
+describe('bounded reading', () => {
+  /**
+   * CPU milliseconds to parse one event of `bytes` data characters fed in 16 KiB pieces, the least
+   * of five runs. CPU time, unlike wall time, does not grow when other processes share the cores.
+   */
+  function parseMs(bytes: number): number {
+    const piece = 'x'.repeat(16 * 1024);
+    const times: number[] = [];
+    for (let run = 0; run < 5; run++) {
+      const p = createSseParser();
+      const cpu0 = process.cpuUsage();
+      p.push('data: ');
+      for (let sent = 0; sent < bytes; sent += piece.length) p.push(piece);
+      const events = p.push('\n\n');
+      const cpu = process.cpuUsage(cpu0);
+      times.push((cpu.user + cpu.system) / 1000);
+      expect(events[0].length).toBe(bytes);
+    }
+    return Math.min(...times);
+  }
+
+  it('parses a long line in time linear in its size (8 MiB costs about 8x 1 MiB, not 64x)', () => {
+    parseMs(1 << 20); // warm up the JIT
+    const small = Math.max(parseMs(1 << 20), 0.5);
+    const ratio = parseMs(8 << 20) / small;
+    // A parser that rescans the unfinished line on every read is quadratic: 8x the size, ~64x the time.
+    expect(ratio).toBeLessThan(24);
+  });
+
+  it('stops reading and cancels the body once it exceeds maxBytes', async () => {
+    let pulled = 0;
+    let cancelled = false;
+    const chunk = enc.encode(`data: ${'y'.repeat(64 * 1024)}\n\n`);
+    const endless = new ReadableStream<Uint8Array>({
+      pull(c) {
+        pulled++;
+        c.enqueue(chunk);
+      },
+      cancel() {
+        cancelled = true;
+      },
+    });
+    const stats: SseStats = { bytes: 0, events: 0, head: '' };
+    const seen: number[] = [];
+    const read = (async () => {
+      for await (const e of readSse(endless, { maxBytes: 1_000_000, stats })) seen.push(e.data.length);
+    })();
+    await expect(read).rejects.toMatchObject({ name: 'BackendError', retryable: false, message: expect.stringMatching(/exceeded --max-response-bytes 1000000/) });
+    expect(cancelled).toBe(true);
+    expect(stats.bytes).toBeLessThanOrEqual(1_000_000 + chunk.byteLength);
+    expect(pulled).toBeLessThan(20); // 1 MB / 64 KiB = 16 chunks, plus what the stream queued ahead
+    expect(seen.length).toBe(15);
+    expect(stats.head.startsWith('data: yyy')).toBe(true);
   });
 });

@@ -19,7 +19,11 @@ export type Fault =
   /** A chunk `{"error": {...}}` after `afterChunks` chunks, then the stream ends. */
   | { type: 'error-chunk'; afterChunks: number; code?: number; message?: string }
   /** HTTP 200 with only the usage chunk and [DONE]. */
-  | { type: 'no-choices' };
+  | { type: 'no-choices' }
+  /** HTTP 200 with a non-streamed body: `application/json` chat.completion, or `text` as text/html. */
+  | { type: 'plain-body'; text?: string }
+  /** The content chunks (none with a finish_reason), then the stream ends: no usage, no [DONE]. */
+  | { type: 'no-done' };
 
 export interface StreamScript {
   /** ms from the request's arrival to the first chunk (T). */
@@ -32,6 +36,8 @@ export interface StreamScript {
   text?: string;
   /** Tokens per content chunk (k); 1 by default. */
   tokensPerChunk?: number;
+  /** Each content chunk carries this many characters ('x' repeated) instead of k words. */
+  chunkChars?: number;
   /** Send a role-only delta at T; the content chunks then come at T + D, T + 2D, … */
   roleDelta?: boolean;
   /** Send the usage chunk before [DONE]; true by default. */
@@ -77,6 +83,8 @@ export interface ScriptedServer {
   chatBodies(): Array<Record<string, unknown>>;
   /** Tokens streamed so far (what vllm:generation_tokens_total adds to its base). */
   generatedTokens(): number;
+  /** Bytes of chat responses the sockets accepted (writes wait for drain, so a client that stops reading stops this). */
+  streamedBytes(): number;
   close(): Promise<void>;
 }
 
@@ -88,6 +96,7 @@ export async function startOpenAiServer(options: ServerOptions = {}): Promise<Sc
   const requests: RecordedRequest[] = [];
   let chatIndex = 0;
   let generated = 0;
+  let streamed = 0;
   let scrapes = 0;
 
   const sleepUntil = (t: number): Promise<void> =>
@@ -113,6 +122,12 @@ export async function startOpenAiServer(options: ServerOptions = {}): Promise<Sc
       res.end(typeof fault.body === 'string' ? fault.body : JSON.stringify(fault.body ?? { error: { message: `scripted ${fault.status}` } }));
       return;
     }
+    if (fault?.type === 'plain-body') {
+      const json = fault.text === undefined;
+      res.writeHead(200, { 'content-type': json ? 'application/json' : 'text/html' });
+      res.end(json ? JSON.stringify({ id: 'c', object: 'chat.completion', choices: [{ index: 0, message: { role: 'assistant', content: 'hello' }, finish_reason: 'stop' }] }) : fault.text);
+      return;
+    }
     res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
     res.flushHeaders();
     const model = typeof body.model === 'string' ? body.model : 'test-model';
@@ -136,8 +151,15 @@ export async function startOpenAiServer(options: ServerOptions = {}): Promise<Sc
     }
     let token = 0;
     const limit = fault && 'afterChunks' in fault ? (fault.afterChunks ?? 0) : n;
+    // big chunks are one shared string, so a 50 MiB response does not cost the test 50 MiB
+    const bigChunk = s.chunkChars ? event(chunk([{ index: 0, delta: { content: 'x'.repeat(s.chunkChars) }, finish_reason: null }])) : '';
     for (let i = 0; i < n && fault?.type !== 'no-choices'; i++, at += D) {
       if (i === limit) break;
+      if (bigChunk) {
+        token += k;
+        items.push({ at, text: bigChunk, tokens: k });
+        continue;
+      }
       let text = '';
       if (s.text !== undefined) {
         text = s.text.slice(Math.floor((i * s.text.length) / n), Math.floor(((i + 1) * s.text.length) / n));
@@ -145,7 +167,7 @@ export async function startOpenAiServer(options: ServerOptions = {}): Promise<Sc
       } else {
         for (let j = 0; j < k; j++) text += `w${token++} `;
       }
-      const finish = i === n - 1 ? 'length' : null;
+      const finish = i === n - 1 && fault?.type !== 'no-done' ? 'length' : null;
       items.push({ at, text: event(chunk([{ index: 0, delta: { content: text }, finish_reason: finish }])), tokens: k });
     }
     const last = items.length ? items[items.length - 1].at : T;
@@ -168,7 +190,19 @@ export async function startOpenAiServer(options: ServerOptions = {}): Promise<Sc
       await sleepUntil(t0 + w.at);
       if (res.destroyed) return;
       generated += w.tokens;
-      res.write(w.text);
+      streamed += Buffer.byteLength(w.text);
+      if (!res.write(w.text)) {
+        // backpressure: wait until the client has read what is buffered (or has gone)
+        await new Promise<void>((resolve) => {
+          const done = () => {
+            res.off('drain', done);
+            res.off('close', done);
+            resolve();
+          };
+          res.on('drain', done);
+          res.on('close', done);
+        });
+      }
     }
     if (fault?.type === 'stall') return; // never end: the client has to abort
     if (fault?.type === 'reset') {
@@ -262,6 +296,7 @@ export async function startOpenAiServer(options: ServerOptions = {}): Promise<Sc
     chatBodies: () =>
       requests.filter((r) => r.method === 'POST' && r.path === '/v1/chat/completions').map((r) => r.body as Record<string, unknown>),
     generatedTokens: () => generated,
+    streamedBytes: () => streamed,
     close: () =>
       new Promise<void>((resolve) => {
         for (const t of timers) clearTimeout(t);
