@@ -17,6 +17,8 @@ export type PromptStyle = 'lmms-eval' | 'llama-3.2' | 'llama-3.2-90b';
 export interface ImageRef {
   bytes: Uint8Array;
   path: string | null;
+  /** The dataset row holds null where this image should be: the sample errors (kind input) when run. */
+  missing?: true;
 }
 
 /** An image that passed decoding and validation, ready to send to a backend. */

@@ -19,13 +19,16 @@ export async function readPredictions(file: string): Promise<Map<string, string 
   for (let i = 0; i < lines.length; i++) {
     const raw = lines[i].trim();
     if (!raw) continue;
-    let o: { id?: unknown; prediction?: unknown };
+    let o: { id?: unknown; prediction?: unknown } | null;
     try {
       o = JSON.parse(raw) as typeof o;
     } catch {
       // a torn last line of an interrupted run's journal is not a prediction
       if (i >= lines.length - 2) continue;
       throw new UserError(`${file}:${i + 1}: not valid JSON. Expected {"id", "prediction"} per line or a samples.jsonl.`);
+    }
+    if (typeof o !== 'object' || o === null || Array.isArray(o)) {
+      throw new UserError(`${file}:${i + 1}: expected a JSON object {"id", "prediction"}, found ${o === null ? 'null' : Array.isArray(o) ? 'a list' : typeof o}.`);
     }
     if (typeof o.id !== 'string' && typeof o.id !== 'number') throw new UserError(`${file}:${i + 1}: field 'id' is missing (string expected).`);
     if (o.prediction !== null && typeof o.prediction !== 'string') {

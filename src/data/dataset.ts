@@ -4,12 +4,12 @@
 
 import { createHash } from 'node:crypto';
 import { readdir, stat } from 'node:fs/promises';
-import { join, relative, resolve } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { UserError } from '../errors.ts';
 import { packagePath } from '../package-root.ts';
 import type { DatasetSpec, Sample, Suite, SuiteOptions } from '../types.ts';
 import { matchesAny } from './glob.ts';
-import { readParquetRows } from './parquet-rows.ts';
+import { readParquetRows, REDOWNLOAD } from './parquet-rows.ts';
 import { RowError } from './row-fields.ts';
 
 export type DataSource = 'hub' | 'cache' | 'sample' | 'local';
@@ -73,20 +73,40 @@ export async function resolveLocalDataset(suite: Pick<Suite, 'id'>, spec: Datase
     if (opts.mirror) throw new UserError(`--data ${data} is one file, but this run reads several configs (e.g. MMMU subjects); give a folder laid out like the repo (<config>/<split>-*.parquet).`);
     return { source: 'local', spec, revision: null, files: [{ path, repoPath: data, size: st.size }] };
   }
-  // A folder may mirror the repo (globs apply) or simply hold the split's files.
+  // A folder may mirror the repo (globs apply) or simply hold the split's files directly; files
+  // further down that match no glob belong to other configs or splits and are never taken.
   const all = await walk(path);
   if (all.length === 0) throw new UserError(`--data ${data}: the folder holds no .parquet file.`);
   const matching = all.filter((p) => matchesAny(relative(path, p).split('\\').join('/'), spec.dataFiles));
   if (!matching.length && opts.mirror) {
     throw new UserError(`--data ${data}: no parquet file matches ${spec.dataFiles.join(', ')} (config '${spec.config}'). With several configs the folder must mirror the repo, e.g. ${spec.config}/${spec.split}-00000-of-00001.parquet.`);
   }
-  const chosen = matching.length ? matching : all;
+  const chosen = matching.length ? matching : all.filter((p) => dirname(p) === path);
+  if (chosen.length === 0) {
+    const found = all.slice(0, 5).map((p) => relative(path, p)).join(', ');
+    throw new UserError(
+      `--data ${data}: no parquet file matches ${spec.dataFiles.join(', ')} (config '${spec.config}', split '${spec.split}'), and none lies directly in the folder (found ${found}${all.length > 5 ? ', …' : ''}). Point --data at the split's file or folder.`,
+    );
+  }
   return {
     source: 'local',
     spec,
     revision: null,
     files: await Promise.all(chosen.map(async (p) => ({ path: p, repoPath: relative(path, p), size: (await stat(p)).size }))),
   };
+}
+
+/** What to do about a damaged data file, by where it came from. */
+export function damagedFileFix(source: DataSource): string {
+  switch (source) {
+    case 'hub':
+    case 'cache':
+      return `It is in the Hub cache: ${REDOWNLOAD}`;
+    case 'sample':
+      return 'Regenerate the bundled samples with `npm run make-samples`.';
+    case 'local':
+      return "Check that --data names complete parquet files in the suite's schema (datasets/README.md); copy or export them again.";
+  }
 }
 
 export interface SampleStreamItem {
@@ -113,7 +133,8 @@ export async function* streamSamples(params: {
       let rowNo = 0;
       const rowLimit = params.limit !== undefined && !params.ids ? params.limit - index : undefined;
       if (rowLimit !== undefined && rowLimit <= 0) return;
-      for await (const row of readParquetRows(file.path, { ...(rowLimit !== undefined ? { limit: rowLimit } : {}), ...(params.signal ? { signal: params.signal } : {}) })) {
+      const read = { fix: damagedFileFix(ds.source), ...(rowLimit !== undefined ? { limit: rowLimit } : {}), ...(params.signal ? { signal: params.signal } : {}) };
+      for await (const row of readParquetRows(file.path, read)) {
         let sample: Sample;
         try {
           sample = params.suite.toSample(row, ds.spec, datasetRow);

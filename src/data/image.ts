@@ -45,6 +45,7 @@ export async function decodeImage(ref: ImageRef, options: DecodeImageOptions = {
   const { maxPixels = 50e6, maxBytes = 20 * 1024 * 1024 } = options;
   const label = options.label ?? (ref.path ? `image (${ref.path})` : 'image');
   const bytes = ref.bytes;
+  if (ref.missing) throw new ImageError(`${label} is missing: the dataset row holds null in its place`);
   if (!(bytes instanceof Uint8Array)) throw new ImageError(`${label} has no bytes (expected a Uint8Array)`);
   if (bytes.length === 0) throw new ImageError(`${label} is empty (0 bytes)`);
   if (bytes.length > maxBytes) {

@@ -7,13 +7,24 @@
 
 import { parquetMetadataAsync, parquetReadObjects, parquetSchema } from 'hyparquet';
 import type { Compressors, FileMetaData } from 'hyparquet';
+import { UserError } from '../errors.ts';
 import { openFileBuffer } from './file-buffer.ts';
 import type { FileBuffer } from './file-buffer.ts';
 
-export interface ReadParquetRowsOptions {
+export interface ReadParquetOptions {
+  /** What to do about a damaged file, appended to the message; "Delete it and download it again." by default. */
+  fix?: string;
+}
+
+export interface ReadParquetRowsOptions extends ReadParquetOptions {
   /** Stop after this many rows; only the row groups that hold them are read. */
   limit?: number;
   signal?: AbortSignal;
+}
+
+/** A file that is not a readable parquet file: the user's to fix (exit 2), so its message says how. */
+export class ParquetFileError extends UserError {
+  override name = 'ParquetFileError';
 }
 
 export interface ParquetInfo {
@@ -25,7 +36,7 @@ export interface ParquetInfo {
   features: Record<string, unknown> | null;
 }
 
-const REDOWNLOAD = 'Delete it and download it again.';
+export const REDOWNLOAD = 'Delete it and download it again.';
 const MAGIC = 'PAR1';
 
 /** Yields the rows of `file` in order, reading one row group at a time. */
@@ -37,9 +48,10 @@ export async function* readParquetRows(
   const limit = Math.floor(options.limit ?? Infinity);
   if (!(limit >= 0)) throw new Error(`readParquetRows(${file}): limit must be a number >= 0, got ${options.limit}`);
   signal?.throwIfAborted();
-  const handle = await openFileBuffer(file);
+  const fix = options.fix ?? REDOWNLOAD;
+  const handle = await openParquet(file);
   try {
-    const metadata = await readFooter(file, handle);
+    const metadata = await readFooter(file, handle, fix);
     const compressors = await loadCompressors();
     checkCodecs(file, metadata, compressors);
     const groups = metadata.row_groups.length;
@@ -50,7 +62,7 @@ export async function* readParquetRows(
       const groupRows = Number(metadata.row_groups[g].num_rows);
       const take = Math.min(groupRows, limit - emitted);
       if (take > 0) {
-        const rows = await readGroup(file, handle, metadata, compressors, g, groupStart, take);
+        const rows = await readGroup({ file, handle, metadata, compressors, group: g, groupStart, take, fix });
         const copies = new Map<Uint8Array, Uint8Array>();
         for (const row of rows) {
           signal?.throwIfAborted();
@@ -66,10 +78,10 @@ export async function* readParquetRows(
 }
 
 /** Reads only the footer: row and row-group counts, column names and the `datasets` features. */
-export async function readParquetInfo(file: string): Promise<ParquetInfo> {
-  const handle = await openFileBuffer(file);
+export async function readParquetInfo(file: string, options: ReadParquetOptions = {}): Promise<ParquetInfo> {
+  const handle = await openParquet(file);
   try {
-    const metadata = await readFooter(file, handle);
+    const metadata = await readFooter(file, handle, options.fix ?? REDOWNLOAD);
     return {
       numRows: Number(metadata.num_rows),
       rowGroups: metadata.row_groups.length,
@@ -81,15 +93,26 @@ export async function readParquetInfo(file: string): Promise<ParquetInfo> {
   }
 }
 
-async function readGroup(
-  file: string,
-  handle: FileBuffer,
-  metadata: FileMetaData,
-  compressors: Compressors,
-  group: number,
-  groupStart: number,
-  take: number,
-): Promise<Array<Record<string, unknown>>> {
+async function openParquet(file: string): Promise<FileBuffer> {
+  try {
+    return await openFileBuffer(file);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new ParquetFileError(`${file}: cannot open it (${code ?? oneLine(messageOf(error))}).`);
+  }
+}
+
+async function readGroup(p: {
+  file: string;
+  handle: FileBuffer;
+  metadata: FileMetaData;
+  compressors: Compressors;
+  group: number;
+  groupStart: number;
+  take: number;
+  fix: string;
+}): Promise<Array<Record<string, unknown>>> {
+  const { file, handle, metadata, compressors, group, groupStart, take } = p;
   try {
     return await parquetReadObjects({
       file: handle.buffer,
@@ -103,49 +126,48 @@ async function readGroup(
     });
   } catch (error) {
     const groupRows = Number(metadata.row_groups[group].num_rows);
-    throw new Error(
+    throw new ParquetFileError(
       `${file}: row group ${group} of ${metadata.row_groups.length} (rows ${groupStart}-${groupStart + groupRows - 1}) ` +
-        `could not be decoded: ${messageOf(error)}. The file is corrupt or truncated. ${REDOWNLOAD}`,
-      { cause: error },
+        `could not be decoded: ${oneLine(messageOf(error))}. The file is corrupt or truncated. ${p.fix}`,
     );
   }
 }
 
 /** Checks the magic bytes and footer length before hyparquet parses the footer, for clear errors. */
-async function readFooter(file: string, handle: FileBuffer): Promise<FileMetaData> {
+async function readFooter(file: string, handle: FileBuffer, fix: string): Promise<FileMetaData> {
   const size = handle.buffer.byteLength;
   const notParquet = `${file} is not a valid parquet file`;
   if (size < 12) {
-    throw new Error(
+    throw new ParquetFileError(
       `${notParquet}: it is ${size} bytes long, and the smallest parquet file ('PAR1' + footer + 'PAR1') ` +
-        `has 12. It is probably truncated. ${REDOWNLOAD}`,
+        `has 12. It is probably truncated. ${fix}`,
     );
   }
   const head = new Uint8Array(await handle.buffer.slice(0, Math.min(size, 32)));
   const tail = new Uint8Array(await handle.buffer.slice(size - 8, size));
   if (ascii(head.subarray(0, 4)) !== MAGIC) {
-    throw new Error(
+    throw new ParquetFileError(
       `${notParquet}: it does not start with the parquet magic 'PAR1' (first bytes ${hex(head.subarray(0, 8))}` +
-        `${guessContent(head)}). ${REDOWNLOAD}`,
+        `${guessContent(head)}). ${fix}`,
     );
   }
   if (ascii(tail.subarray(4, 8)) !== MAGIC) {
-    throw new Error(
+    throw new ParquetFileError(
       `${notParquet}: it is truncated (it starts with 'PAR1' but does not end with it, so the footer is ` +
-        `missing; an interrupted download looks like this). ${REDOWNLOAD}`,
+        `missing; an interrupted download looks like this). ${fix}`,
     );
   }
   const footerLength = new DataView(tail.buffer, tail.byteOffset, 4).getUint32(0, true);
   if (footerLength > size - 12) {
-    throw new Error(
+    throw new ParquetFileError(
       `${notParquet}: its footer claims ${footerLength} bytes but the file has only ${size - 12} bytes ` +
-        `between the magics, so it is truncated or corrupt. ${REDOWNLOAD}`,
+        `between the magics, so it is truncated or corrupt. ${fix}`,
     );
   }
   try {
     return await parquetMetadataAsync(handle.buffer);
   } catch (error) {
-    throw new Error(`${notParquet}: its footer is corrupt (${messageOf(error)}). ${REDOWNLOAD}`, { cause: error });
+    throw new ParquetFileError(`${notParquet}: its footer is corrupt (${oneLine(messageOf(error))}). ${fix}`);
   }
 }
 
@@ -155,7 +177,7 @@ function checkCodecs(file: string, metadata: FileMetaData, compressors: Compress
       const codec = chunk.meta_data?.codec;
       if (codec && codec !== 'UNCOMPRESSED' && codec !== 'SNAPPY' && !compressors[codec]) {
         const column = chunk.meta_data?.path_in_schema.join('.') ?? '?';
-        throw new Error(
+        throw new ParquetFileError(
           `${file}: row group ${g}, column '${column}' is compressed with ${codec}, which the reader cannot ` +
             `decompress. Re-write the file with snappy or zstd compression.`,
         );
@@ -239,6 +261,10 @@ function guessContent(head: Uint8Array): string {
   if (/^\s*</.test(text)) return '; it looks like an HTML or XML page, e.g. an error page saved in its place';
   if (/^\s*[{[]/.test(text)) return '; it looks like JSON, e.g. an API error saved in its place';
   return '';
+}
+
+function oneLine(text: string): string {
+  return text.split('\n')[0];
 }
 
 function messageOf(error: unknown): string {

@@ -2,14 +2,14 @@
 // pipeline of ../shared/design.md. Returns what happened; the CLI prints it and picks the exit code.
 
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { getStyledSuite, getSuite } from '../../suites/index.ts';
 import type { OnnxProgress } from '../backends/onnx.ts';
 import { createBackend } from '../backends/registry.ts';
 import { createServerMetricsWatcher } from '../backends/server-metrics.ts';
 import { readParquetInfo } from '../data/parquet-rows.ts';
-import { resolveLocalDataset, suiteOptions, type ResolvedDataset } from '../data/dataset.ts';
+import { damagedFileFix, resolveLocalDataset, suiteOptions, type ResolvedDataset } from '../data/dataset.ts';
 import { DatasetUnavailableError, resolveHubDataset, type DatasetProgress } from '../data/hub-dataset.ts';
 import { UserError } from '../errors.ts';
 import { HubNotFoundError } from '../hub/errors.ts';
@@ -23,6 +23,7 @@ import { startSampler } from '../telemetry/sampler.ts';
 import { writeReport } from '../report/write-report.ts';
 import type { Backend, DatasetSpec, ModelInfo, SampleResult } from '../types.ts';
 import { finalizeSuite } from './finalize.ts';
+import { prepareOutDir } from './out-dir.ts';
 import { openJournal, rewriteJournal } from './journal.ts';
 import { buildPerf } from './perf.ts';
 import type { RunPlan } from './plan.ts';
@@ -101,7 +102,7 @@ export async function resolveDatasets(plan: RunPlan, suiteId: string, emit: (e: 
 async function countRows(datasets: readonly ResolvedDataset[], plan: RunPlan): Promise<number | null> {
   if (plan.ids) return plan.ids.length;
   let n = 0;
-  for (const ds of datasets) for (const f of ds.files) n += (await readParquetInfo(f.path)).numRows;
+  for (const ds of datasets) for (const f of ds.files) n += (await readParquetInfo(f.path, { fix: damagedFileFix(ds.source) })).numRows;
   return plan.limit !== undefined ? Math.min(n, plan.limit) : n;
 }
 
@@ -152,6 +153,7 @@ export async function runEval(plan: RunPlan, deps: EvalDeps): Promise<EvalOutcom
         `backend '${plan.backend}' applies its own template to the image and text parts. Drop --raw-prompt.`,
     );
   }
+  prepareOutDir(plan.runDir); // so does an --out that cannot hold the run, before any model loads
   if (deps.backend) return evaluate(plan, deps, deps.backend); // a backend handed in belongs to the caller
   const backend = await createBackend(plan.backend, plan, { ...(deps.env ? { env: deps.env } : {}), onProgress: (e) => emit({ type: 'model', event: e }) });
   try {
@@ -166,7 +168,6 @@ async function evaluate(plan: RunPlan, deps: EvalDeps, backend: Backend): Promis
   const suitesToRun = plan.suites.map((id) => getStyledSuite(id, plan.promptStyle));
   const model = await backend.describe();
   const runDir = plan.runDir;
-  mkdirSync(runDir, { recursive: true });
   writeFileSync(join(runDir, 'config.json'), `${JSON.stringify(plan.savedConfig, null, 2)}\n`);
   const journal = openJournal(join(runDir, 'samples.jsonl'));
   const notices: string[] = [];
@@ -305,7 +306,9 @@ async function evaluate(plan: RunPlan, deps: EvalDeps, backend: Backend): Promis
     completed: !interrupted,
     notices,
     harness: harnessInfo(),
-    model: { id: model.id, backend: model.backend, dtype: plan.dtype ?? model.dtype },
+    // what the backend loaded (the fallback model is fp32 whatever was asked); a server's dtype is
+    // unknown to it, so the --dtype given is recorded
+    model: { id: model.id, backend: model.backend, dtype: model.dtype ?? plan.dtype ?? null },
     hardware,
     server,
     suites: suiteResults,

@@ -2,7 +2,7 @@
 // `--resume <run-dir>`, flags over the config the run saved. The effective config is saved in the
 // run directory; it never holds a secret (API keys are referred to by environment-variable name).
 
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
@@ -151,6 +151,20 @@ export function readConfigFile(file: string): RunConfig {
   return parsed.data;
 }
 
+/** The saved config of the run `--resume` names, after checking that it is a run directory. */
+function resumeConfigPath(dir: string): string {
+  let isDir: boolean;
+  try {
+    isDir = statSync(dir).isDirectory();
+  } catch {
+    throw new UserError(`--resume ${dir}: no such folder. Give the run directory that an earlier \`npm run eval\` printed ("run dir: …").`);
+  }
+  if (!isDir) throw new UserError(`--resume ${dir} is a file; give the run directory that holds its config.json and samples.jsonl.`);
+  const path = join(dir, 'config.json');
+  if (!existsSync(path)) throw new UserError(`--resume ${dir} is not a run directory: it has no config.json. Start a new run with --out ${dir} instead.`);
+  return path;
+}
+
 function slug(s: string): string {
   return s.replace(/^.*[\\/](?=[^\\/]+$)/, '').replace(/[^A-Za-z0-9._-]+/g, '-').slice(0, 60) || 'model';
 }
@@ -207,7 +221,7 @@ export function buildPlan(params: {
   defaults: { backend: string; data: string };
 }): RunPlan {
   let base: RunConfig = {};
-  if (params.resumeDir) base = readConfigFile(join(params.resumeDir, 'config.json'));
+  if (params.resumeDir) base = readConfigFile(resumeConfigPath(params.resumeDir));
   if (params.configFile) base = { ...base, ...readConfigFile(params.configFile) };
   const c: RunConfig = { ...base, ...params.flags };
   // A preset supplies defaults (suites, style, MMMU subjects, images per request); flags and config keys still win.

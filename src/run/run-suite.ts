@@ -75,13 +75,14 @@ export async function runSuite(p: RunSuiteParams): Promise<RunSuiteOutcome> {
   const inFlight = new Set<Promise<void>>();
   const imageCache: ImageCache = new Map();
 
-  for await (const { sample } of streamSamples({
+  const stream = streamSamples({
     suite: p.suite,
     datasets: p.datasets,
     ...(p.limit !== undefined ? { limit: p.limit } : {}),
     ...(p.ids ? { ids: p.ids } : {}),
     // no signal here: a Ctrl-C is seen between samples below, so the reader closes normally
-  })) {
+  });
+  for await (const { sample } of settleBeforeThrowing(stream, () => Promise.allSettled(inFlight))) {
     hashSample(hash, sample);
     const { images, ...rest } = sample;
     samples.push({ ...rest, imageCount: images.length });
@@ -155,4 +156,18 @@ export async function runSuite(p: RunSuiteParams): Promise<RunSuiteOutcome> {
     durationSec: (performance.now() - started) / 1000,
     interrupted,
   };
+}
+
+/**
+ * Passes the samples through; when reading them fails part-way (a bad row), first waits for the
+ * requests in flight to finish into the journal, since the run closes the journal and the backend
+ * as soon as the error reaches it.
+ */
+async function* settleBeforeThrowing<T>(source: AsyncIterable<T>, settle: () => Promise<unknown>): AsyncGenerator<T> {
+  try {
+    yield* source;
+  } catch (e) {
+    await settle();
+    throw e;
+  }
 }

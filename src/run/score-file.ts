@@ -4,7 +4,8 @@
 // "precision" and "options", with the already extracted answer as "prediction" (what the official
 // calculate_score.py reads); optional "group" (ChartQA split, MMMU subject), and for vqa/vqa-lmms
 // "answer_type" (yes/no, number, other). A malformed line is a UserError naming the line number
-// and the field.
+// and the field: so are empty references, a multiple-choice item without options, and an id that
+// appears twice (it would be counted twice).
 
 import { readFile } from 'node:fs/promises';
 import { UserError } from '../errors.ts';
@@ -97,12 +98,17 @@ function toInput(json: unknown, metric: string): ScoreInput {
     throw new FieldError('id', `expected a string or a number, got ${id === undefined ? 'nothing' : typeName(id)}`);
   }
   const input: ScoreInput = { id: String(id), prediction: stringField(o, 'prediction'), references: stringList(o, 'references') };
+  // every metric needs the gold answers (the scorers would otherwise fail without a line number)
+  if (input.references.length === 0) throw new FieldError('references', 'list at least one reference answer');
   const mmmu = metric === 'mmmu';
   if (mmmu || o.options !== undefined) input.options = stringList(o, 'options');
   if (metric === 'mathvista') {
     mathVistaFields(o, input);
   } else if (mmmu || o.question_type !== undefined) {
     input.questionType = oneOf(o, 'question_type', QUESTION_TYPES);
+    if (input.questionType === 'multiple-choice' && (input.options?.length ?? 0) === 0) {
+      throw new FieldError('options', 'a multiple-choice item needs its option texts (at least one)');
+    }
   }
   // VQA's answer_type (yes/no, number, other) is the group its per-type accuracies are reported by.
   const vqa = metric === 'vqa' || metric === 'vqa-lmms';
@@ -113,6 +119,7 @@ function toInput(json: unknown, metric: string): ScoreInput {
 
 export function parseScoreLines(text: string, file: string, metric: string): ScoreInput[] {
   const inputs: ScoreInput[] = [];
+  const firstLine = new Map<string, number>();
   let lineNo = 0;
   for (let start = 0; start <= text.length; ) {
     let end = text.indexOf('\n', start);
@@ -128,12 +135,17 @@ export function parseScoreLines(text: string, file: string, metric: string): Sco
     } catch (e) {
       throw new UserError(`${where}: not valid JSON (${(e as Error).message}). Each line must be one JSON object.`);
     }
+    let input: ScoreInput;
     try {
-      inputs.push(toInput(json, metric));
+      input = toInput(json, metric);
     } catch (e) {
       if (!(e instanceof FieldError)) throw e;
       throw new UserError(`${where}: field '${e.field}': ${e.message}.`);
     }
+    const seen = firstLine.get(input.id);
+    if (seen !== undefined) throw new UserError(`${where}: id '${input.id}' already appeared on line ${seen}; each sample must appear once.`);
+    firstLine.set(input.id, lineNo);
+    inputs.push(input);
   }
   return inputs;
 }

@@ -165,6 +165,28 @@ describe('vlm-harness score', () => {
     expect(empty.stderr).toContain('stdin holds no predictions');
   });
 
+  it('empty references (any metric) and a multiple-choice item without options name the line and field, exit 2', async () => {
+    const noRefs = jsonl('no-refs.jsonl', [{ id: '1', prediction: 'a', references: ['a'] }, { id: '2', prediction: 'a', references: [] }]);
+    for (const metric of ['vqa', 'vqa-lmms', 'relaxed-accuracy', 'anls', 'coco']) {
+      const r = await runCli(['score', '--metric', metric, '--input', noRefs]);
+      expect(r.code, `${metric}: ${r.stderr}`).toBe(2);
+      expect(r.stderr).toMatch(/no-refs\.jsonl:2: field 'references': list at least one reference answer/);
+      expect(r.stderr).not.toMatch(/\n\s+at /);
+    }
+    const noOptions = jsonl('no-options.jsonl', [{ id: '1', prediction: 'A', references: ['A'], options: [], question_type: 'multiple-choice' }]);
+    const r = await runCli(['score', '--metric', 'mmmu', '--input', noOptions]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/no-options\.jsonl:1: field 'options': a multiple-choice item needs its option texts/);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('a duplicate id is refused with both line numbers, never counted twice', async () => {
+    const file = jsonl('dup.jsonl', [{ id: 'a', prediction: 'x', references: ['x'] }, { id: 'b', prediction: 'y', references: ['y'] }, { id: 'a', prediction: 'z', references: ['x'] }]);
+    const r = await runCli(['score', '--metric', 'anls', '--input', file]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/dup\.jsonl:3: id 'a' already appeared on line 1/);
+  });
+
   it('an unknown metric is a usage error', async () => {
     const r = await runCli(['score', '--metric', 'bleu', '--input', 'x.jsonl']);
     expect(r.code).toBe(2);

@@ -109,6 +109,9 @@ describe('readParquetRows', () => {
       const file = await writeBytes(join(dir, 'damaged.parquet'), corruptRowGroup(parquetBytes(numbered(30, 10)), 2));
       expect(await collect(file, { limit: 20 })).toHaveLength(20);
       await expect(collect(file)).rejects.toThrow(/damaged\.parquet: row group 2 of 3 \(rows 20-29\) could not be decoded.*delete it and download it again/is);
+      // a user's problem (exit 2, no stack), with the fix the caller knows for the file's origin
+      await expect(collect(file, { fix: 'Export it again.' })).rejects.toMatchObject({ name: 'ParquetFileError', exitCode: 2, message: expect.stringMatching(/corrupt or truncated\. Export it again\.$/) });
+      await expect(readParquetInfo(join(dir, 'missing.parquet'))).rejects.toMatchObject({ name: 'ParquetFileError', message: expect.stringMatching(/missing\.parquet: cannot open it \(ENOENT\)/) });
     });
   });
 

@@ -20,6 +20,9 @@ export interface CliOptions {
   cwd?: string;
   /** Written to the CLI's standard input, then closed (otherwise stdin is /dev/null). */
   input?: string;
+  /** Run as this user and group (needs root): how tests see permission errors when they run as root. */
+  uid?: number;
+  gid?: number;
 }
 
 export function startCli(args: string[], opts: CliOptions = {}): { child: ChildProcess; done: Promise<CliResult> } {
@@ -28,6 +31,8 @@ export function startCli(args: string[], opts: CliOptions = {}): { child: ChildP
     cwd: opts.cwd ?? REPO,
     env: { ...process.env, ...opts.env },
     stdio: [opts.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
+    ...(opts.uid !== undefined ? { uid: opts.uid } : {}),
+    ...(opts.gid !== undefined ? { gid: opts.gid } : {}),
   });
   if (opts.input !== undefined) child.stdin!.end(opts.input);
   let stdout = '';
