@@ -139,6 +139,8 @@ interface SampleResultBase {
   attempts?: number;
   /** Why the answer may be incomplete (Generation.incomplete); the sample is scored as received. */
   incomplete?: string;
+  /** The invocation that produced this result (run.json lists them with their durations). */
+  invocation?: string;
 }
 
 export type SampleResult =

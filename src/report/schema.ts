@@ -18,6 +18,18 @@ const metricValue = z.object({
   ci95: z.tuple([z.number(), z.number()]).nullable(),
 });
 
+/** The load a suite was measured under; performance is only compared between equal loads. */
+export const loadSchema = z.object({
+  concurrency: z.number().int(),
+  /** Poisson arrivals per second; null: all requests at once, capped by the concurrency. */
+  requestRate: z.number().nullable(),
+  /** Client worker threads of the openai backend; null when it has none. */
+  clientWorkers: z.number().int().nullable(),
+  /** Output tokens asked for per request. */
+  maxTokens: z.number().int(),
+  promptStyle: z.string(),
+});
+
 export const perfSchema = z.object({
   durationSec: z.number(),
   /** Samples whose generation this run timed (resumed samples keep their own timings in samples.jsonl). */
@@ -154,6 +166,7 @@ export type Results = z.infer<typeof resultsSchema>;
 export type SuiteResult = z.infer<typeof suiteResultSchema>;
 export type CardResult = z.infer<typeof cardSchema>;
 export type Perf = z.infer<typeof perfSchema>;
+export type LoadSettings = z.infer<typeof loadSchema>;
 
 export function resultsJsonSchema(): object {
   return z.toJSONSchema(resultsSchema, { target: 'draft-2020-12' });

@@ -2,12 +2,14 @@
 // pipeline of ../shared/design.md. Returns what happened; the CLI prints it and picks the exit code.
 
 import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { getStyledSuite, getSuite } from '../../suites/index.ts';
 import type { OnnxProgress } from '../backends/onnx.ts';
 import { createBackend } from '../backends/registry.ts';
 import { createServerMetricsWatcher } from '../backends/server-metrics.ts';
+import { filesFingerprint, withFileHashes } from '../data/files-fingerprint.ts';
 import { readParquetInfo } from '../data/parquet-rows.ts';
 import { damagedFileFix, resolveLocalDataset, suiteOptions, type ResolvedDataset } from '../data/dataset.ts';
 import { DatasetUnavailableError, resolveHubDataset, type DatasetProgress } from '../data/hub-dataset.ts';
@@ -23,10 +25,14 @@ import { startSampler } from '../telemetry/sampler.ts';
 import { writeReport } from '../report/write-report.ts';
 import type { Backend, DatasetSpec, ModelInfo, SampleResult } from '../types.ts';
 import { finalizeSuite } from './finalize.ts';
+import { planIdentity, type RunIdentity } from './identity.ts';
+import { loadSettings } from './load-settings.ts';
 import { prepareOutDir } from './out-dir.ts';
+import { openRunRecord, type RunRecord } from './run-record.ts';
+import { acquireRunLock } from './run-lock.ts';
 import { openJournal, rewriteJournal } from './journal.ts';
 import { buildPerf } from './perf.ts';
-import type { RunPlan } from './plan.ts';
+import { timestampId, type RunPlan } from './plan.ts';
 import { runSuite, type SuiteProgress } from './run-suite.ts';
 
 export type EvalEvent =
@@ -153,23 +159,46 @@ export async function runEval(plan: RunPlan, deps: EvalDeps): Promise<EvalOutcom
         `backend '${plan.backend}' applies its own template to the image and text parts. Drop --raw-prompt.`,
     );
   }
-  prepareOutDir(plan.runDir); // so does an --out that cannot hold the run, before any model loads
-  if (deps.backend) return evaluate(plan, deps, deps.backend); // a backend handed in belongs to the caller
-  const backend = await createBackend(plan.backend, plan, { ...(deps.env ? { env: deps.env } : {}), onProgress: (e) => emit({ type: 'model', event: e }) });
+  // so do an --out that cannot hold the run, a directory another invocation is writing, and a run
+  // directory whose identity the plan would change: all before any model loads
+  prepareOutDir(plan.runDir);
+  const lock = acquireRunLock(plan.runDir);
   try {
-    return await evaluate(plan, deps, backend);
+    if (lock.tookOverFrom) emit({ type: 'info', message: `took over the lock of process ${lock.tookOverFrom.pid} (started ${lock.tookOverFrom.startedAt}), which is no longer running` });
+    const record = openRunRecord(plan.runDir, plan);
+    const identity = planIdentity(plan);
+    record.check(identity);
+    if (deps.backend) return await evaluate(plan, deps, deps.backend, { record, identity }); // a backend handed in belongs to the caller
+    const backend = await createBackend(plan.backend, plan, { ...(deps.env ? { env: deps.env } : {}), onProgress: (e) => emit({ type: 'model', event: e }) });
+    try {
+      return await evaluate(plan, deps, backend, { record, identity });
+    } finally {
+      await backend.close?.();
+    }
   } finally {
-    await backend.close?.();
+    lock.release();
   }
 }
 
-async function evaluate(plan: RunPlan, deps: EvalDeps, backend: Backend): Promise<EvalOutcome> {
+/** A new invocation's id: its start time and a random suffix (two invocations may start in one second). */
+function invocationId(now: Date): string {
+  return `${timestampId(now)}-${randomBytes(3).toString('hex')}`;
+}
+
+async function evaluate(plan: RunPlan, deps: EvalDeps, backend: Backend, run: { record: RunRecord; identity: RunIdentity }): Promise<EvalOutcome> {
   const emit = deps.onEvent ?? (() => {});
   const suitesToRun = plan.suites.map((id) => getStyledSuite(id, plan.promptStyle));
   const model = await backend.describe();
   const runDir = plan.runDir;
+  // The model as loaded (a fallback, a served name) is part of the identity: checked before anything
+  // is written. The dtype is what the backend loaded (the fallback model is fp32 whatever was asked);
+  // a server's is unknown to the client, so the --dtype given is recorded.
+  const identity: RunIdentity = { ...run.identity, model: model.id, dtype: model.dtype ?? plan.dtype ?? null };
+  run.record.check(identity);
   writeFileSync(join(runDir, 'config.json'), `${JSON.stringify(plan.savedConfig, null, 2)}\n`);
-  const journal = openJournal(join(runDir, 'samples.jsonl'));
+  const invocation = invocationId(new Date());
+  run.record.startInvocation(invocation, new Date());
+  const journal = openJournal(join(runDir, 'samples.jsonl'), { invocation });
   const notices: string[] = [];
   if (model.notice) notices.push(model.notice);
   emit({ type: 'start', runDir, model, resumed: journal.results.size, repairedLines: journal.repairedLines });
@@ -206,8 +235,10 @@ async function evaluate(plan: RunPlan, deps: EvalDeps, backend: Backend): Promis
         interrupted = true;
         break;
       }
-      const datasets = await resolveDatasets(plan, suite.id, emit);
+      const datasets = await withFileHashes(await resolveDatasets(plan, suite.id, emit));
       const source = datasets[0].source;
+      // the data files are part of the identity too: checked before any sample is read
+      run.record.check({ ...identity, suites: { ...identity.suites, [suite.id]: { ...identity.suites[suite.id], fingerprint: filesFingerprint(datasets), source } } });
       if (source === 'sample' && !notices.includes(SAMPLE_NOTICE)) {
         notices.push(SAMPLE_NOTICE);
         emit({ type: 'notice', message: SAMPLE_NOTICE });
@@ -257,6 +288,7 @@ async function evaluate(plan: RunPlan, deps: EvalDeps, backend: Backend): Promis
       }
       // with a judge, a sample it has not read yet is unfinished, never scored by the rules instead
       const outcomes = judged?.outcomes ?? (judge && suite.judging ? new Map() : undefined);
+      run.record.recordSuite(suite.id, { durationSec: outcome.durationSec, generated: outcome.produced.length, load: loadSettings(plan, suite) });
       const scores = finalizeSuite(suite, outcome.samples, journal.results, outcomes ? { judged: outcomes } : {});
       interrupted ||= outcome.interrupted || scores.missing > 0 || Boolean(judged?.interrupted);
       const ds = datasets[0];
@@ -285,11 +317,15 @@ async function evaluate(plan: RunPlan, deps: EvalDeps, backend: Backend): Promis
       finalResults.set(suite.id, scores.results);
       if (interrupted) break;
     }
+  } catch (e) {
+    run.record.finishInvocation('failed', new Date());
+    throw e;
   } finally {
     journal.close();
     telemetryDone = sampler.stop();
     serverDone = serverWatcher?.stop() ?? Promise.resolve(null);
   }
+  run.record.finishInvocation(interrupted ? 'interrupted' : 'completed', new Date());
   const telemetry = await telemetryDone;
   const server = await serverDone;
   if (!interrupted) {
@@ -306,9 +342,7 @@ async function evaluate(plan: RunPlan, deps: EvalDeps, backend: Backend): Promis
     completed: !interrupted,
     notices,
     harness: harnessInfo(),
-    // what the backend loaded (the fallback model is fp32 whatever was asked); a server's dtype is
-    // unknown to it, so the --dtype given is recorded
-    model: { id: model.id, backend: model.backend, dtype: model.dtype ?? plan.dtype ?? null },
+    model: { id: model.id, backend: model.backend, dtype: identity.dtype ?? null },
     hardware,
     server,
     suites: suiteResults,

@@ -21,7 +21,12 @@ export interface Journal {
   close(): void;
 }
 
-export function openJournal(path: string): Journal {
+export interface JournalOptions {
+  /** Stamped on every appended line (`invocation`), so perf can group samples by the invocation that timed them. */
+  invocation?: string;
+}
+
+export function openJournal(path: string, options: JournalOptions = {}): Journal {
   const results = new Map<string, SampleResult>();
   let repairedLines = 0;
   if (existsSync(path)) {
@@ -71,9 +76,10 @@ export function openJournal(path: string): Journal {
     results,
     repairedLines,
     append(result) {
+      const line = options.invocation ? { ...result, invocation: options.invocation } : result;
       // one write call per line: a kill leaves whole lines or one torn last line
-      writeSync(fd, `${JSON.stringify(result)}\n`);
-      results.set(journalKey(result.suite, result.id), result);
+      writeSync(fd, `${JSON.stringify(line)}\n`);
+      results.set(journalKey(result.suite, result.id), line);
     },
     close() {
       closeSync(fd);

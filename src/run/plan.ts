@@ -107,6 +107,8 @@ export interface RunPlan extends BackendOptions {
   rawPrompt: boolean;
   runId: string;
   runDir: string;
+  /** True for `--resume <run-dir>` (the run directory's identity then binds the flags given). */
+  resumed: boolean;
   /** The effective configuration as saved in the run directory (no secrets). */
   savedConfig: RunConfig;
 }
@@ -284,6 +286,7 @@ export function buildPlan(params: {
     ...(c.maxResponseBytes ? { maxResponseBytes: c.maxResponseBytes } : {}),
     runId,
     runDir,
+    resumed: params.resumeDir !== undefined,
     savedConfig,
   };
 }
