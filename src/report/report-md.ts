@@ -1,6 +1,7 @@
 // report.md: the run summary a person reads (and CI can paste into a step summary).
 
 import { cardCaveats, formatDelta, inCiText } from './card-text.ts';
+import { describeLoad } from './load-compare.ts';
 import { formatMetric } from './text-table.ts';
 import type { Results, SuiteResult } from './schema.ts';
 
@@ -61,6 +62,12 @@ export function reportMarkdown(results: Results): string {
     lines.push(
       `| ${s.id} | ${num(p.durationSec, 1)} | ${num(p.requestsPerSec)} | ${num(p.outputTokensPerSec, 1)} | ${ms(p.ttftMs?.p50)} | ${ms(p.ttftMs?.p99)} | ${ms(p.tpotMs?.p50)} | ${ms(p.e2eLatencyMs?.p50)} | ${ms(p.e2eLatencyMs?.p99)} | ${p.tokenSource} |`,
     );
+  }
+  for (const s of results.suites) {
+    const n = s.perf.invocations ?? 1;
+    if (n > 1) lines.push('', `${s.id}: the figures pool the timed samples of ${n} invocations (a resumed run); throughput divides by the sum of their own durations.`);
+    if (s.perf.mixedLoad) lines.push('', `> **${s.id}: those invocations ran under different load settings; the figures mix loads and are not comparable with other runs.**`);
+    if (s.load) lines.push('', `${s.id} load: ${mdCell(describeLoad(s.load))}.`);
   }
   const judged = results.suites.filter((s) => s.judge);
   if (judged.length) {

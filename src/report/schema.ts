@@ -32,7 +32,7 @@ export const loadSchema = z.object({
 
 export const perfSchema = z.object({
   durationSec: z.number(),
-  /** Samples whose generation this run timed (resumed samples keep their own timings in samples.jsonl). */
+  /** Timed samples of the suite in samples.jsonl, whichever invocation generated them; durationSec sums those invocations' generation times. */
   timedSamples: z.number().int(),
   requestsPerSec: z.number().nullable(),
   outputTokensPerSec: z.number().nullable(),
@@ -45,6 +45,10 @@ export const perfSchema = z.object({
   tpotMs: pctl,
   itlMs: pctl,
   e2eLatencyMs: pctl,
+  /** Invocations (the run and its resumes) whose samples these figures come from. */
+  invocations: z.number().int().optional(),
+  /** Set when those invocations ran under different load settings: compare these figures with nothing. */
+  mixedLoad: z.boolean().optional(),
 });
 
 /** The model card's number for a suite run under `--preset`, and where this run lands against it. */
@@ -118,6 +122,8 @@ export const suiteResultSchema = z.object({
     .nullable()
     .default(null),
   card: cardSchema.optional(),
+  /** The load the perf figures were measured under (absent in runs made before it was recorded). */
+  load: loadSchema.optional(),
 });
 
 export const resultsSchema = z.object({

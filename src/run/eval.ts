@@ -288,8 +288,10 @@ async function evaluate(plan: RunPlan, deps: EvalDeps, backend: Backend, run: { 
       }
       // with a judge, a sample it has not read yet is unfinished, never scored by the rules instead
       const outcomes = judged?.outcomes ?? (judge && suite.judging ? new Map() : undefined);
-      run.record.recordSuite(suite.id, { durationSec: outcome.durationSec, generated: outcome.produced.length, load: loadSettings(plan, suite) });
+      const load = loadSettings(plan, suite);
+      run.record.recordSuite(suite.id, { durationSec: outcome.durationSec, generated: outcome.produced.length, load });
       const scores = finalizeSuite(suite, outcome.samples, journal.results, outcomes ? { judged: outcomes } : {});
+      const measured = await buildPerf({ journalPath: journal.path, suite: suite.id, ids: new Set(outcome.samples.map((x) => x.id)), invocations: run.record.invocations, currentLoad: load });
       interrupted ||= outcome.interrupted || scores.missing > 0 || Boolean(judged?.interrupted);
       const ds = datasets[0];
       const card = cardFor({ preset: plan.preset, suite: suite.id, primaryMetric: scores.primaryMetric, metric: scores.metrics[scores.primaryMetric], total: scores.counts.total });
@@ -309,7 +311,8 @@ async function evaluate(plan: RunPlan, deps: EvalDeps, backend: Backend, run: { 
           fingerprint: outcome.fingerprint,
           files: datasets.flatMap((d) => d.files.map((f) => ({ path: f.repoPath, size: f.size, ...(f.sha256 ? { sha256: f.sha256 } : {}) }))),
         },
-        perf: buildPerf(outcome.produced, outcome.durationSec),
+        perf: measured.perf,
+        load: measured.load,
         judge: judgeId && suite.judging ? { ...judgeId, calls: judged?.stats.calls ?? 0, cacheHits: judged?.stats.cacheHits ?? 0 } : null,
         judgePerf: judged ? judgePerfOf(judged) : null,
         ...(card ? { card } : {}),

@@ -2,7 +2,8 @@
 // loses at most the line being written. On resume a half-written last line is cut off and that
 // sample is run again; when an id appears twice (a retried error), the later line wins.
 
-import { closeSync, existsSync, ftruncateSync, openSync, readFileSync, renameSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, createReadStream, existsSync, ftruncateSync, openSync, readFileSync, renameSync, writeFileSync, writeSync } from 'node:fs';
+import { createInterface } from 'node:readline';
 import type { SampleResult } from '../types.ts';
 import { UserError } from '../errors.ts';
 
@@ -92,4 +93,27 @@ export function rewriteJournal(path: string, results: readonly SampleResult[]): 
   const tmp = `${path}.tmp`;
   writeFileSync(tmp, results.map((r) => `${JSON.stringify(r)}\n`).join(''));
   renameSync(tmp, path);
+}
+
+/**
+ * Streams the journal's results line by line (numbered from 0), without holding the file in
+ * memory; lines that are not whole results (a torn last line) are skipped. Later lines win over
+ * earlier ones with the same suite and id; the caller decides what that means for it.
+ */
+export async function* readJournalLines(path: string): AsyncGenerator<{ index: number; result: SampleResult }> {
+  if (!existsSync(path)) return;
+  const lines = createInterface({ input: createReadStream(path, { encoding: 'utf8' }), crlfDelay: Infinity });
+  let index = -1;
+  for await (const text of lines) {
+    index++;
+    if (!text.trim()) continue;
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      continue;
+    }
+    const r = parsed as SampleResult | null;
+    if (r && typeof r.id === 'string' && typeof r.suite === 'string') yield { index, result: r };
+  }
 }

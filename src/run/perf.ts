@@ -1,38 +1,97 @@
-// The perf block of a suite's results: vLLM-style serving metrics over the samples this
-// invocation generated and timed (resumed samples keep their raw timings in samples.jsonl).
+// The perf block of a suite's results, from every timed sample in the journal (samples.jsonl, read
+// as a stream), grouped by the invocation that generated it. vLLM's definitions (serving-metrics.ts)
+// apply, with one change for resumed runs: the duration is the sum of the invocations' own
+// generation times, so throughput never counts the gap between an interrupted run and its resume.
+// - an invocation's duration is the one run.json recorded for the suite; an invocation that was
+//   killed before recording it gets the span of its samples' timings (first start to last end,
+//   one process's clock); lines of runs made before invocations were recorded form one group;
+// - latency percentiles (TTFT, TPOT, ITL, E2EL) pool the timed samples of all invocations;
+// - only invocations that produced one of the suite's current results count, so a resume that
+//   generates nothing leaves every figure as it was;
+// - the load is the one those invocations ran under; when they differ, `mixedLoad` says so and
+//   `load` is the latest one's.
 
-import type { Perf } from '../report/schema.ts';
-import type { SampleResult } from '../types.ts';
-import { servingMetrics, type RequestRecord } from './serving-metrics.ts';
+import type { LoadSettings, Perf } from '../report/schema.ts';
+import { journalKey, readJournalLines } from './journal.ts';
+import type { Invocation } from './run-record.ts';
+import { createServingAccumulator } from './serving-metrics.ts';
 
-export function buildPerf(produced: readonly SampleResult[], durationSec: number): Perf {
-  const records: RequestRecord[] = [];
+export interface SuitePerf {
+  perf: Perf;
+  load: LoadSettings;
+}
+
+export interface BuildPerfParams {
+  journalPath: string;
+  suite: string;
+  /** The suite's current selection; results outside it are not counted. */
+  ids: ReadonlySet<string>;
+  /** run.json's invocations, in order. */
+  invocations: readonly Invocation[];
+  /** This invocation's load, used when no invocation with results recorded one. */
+  currentLoad: LoadSettings;
+}
+
+interface Group {
+  samples: number;
+  firstStartMs: number;
+  lastEndMs: number;
+}
+
+export async function buildPerf(p: BuildPerfParams): Promise<SuitePerf> {
+  // Pass 1: which line holds each sample's current result (a retried error appears twice).
+  const latest = new Map<string, number>();
+  for await (const { index, result } of readJournalLines(p.journalPath)) {
+    if (result.suite === p.suite && p.ids.has(result.id)) latest.set(journalKey(result.suite, result.id), index);
+  }
+  // Pass 2: the current results, timed ones into the metrics, all of them into their invocation's group.
+  const acc = createServingAccumulator();
   const sources = new Set<string>();
-  for (const r of produced) {
+  const groups = new Map<string, Group>();
+  let timed = 0;
+  for await (const { index, result: r } of readJournalLines(p.journalPath)) {
+    if (r.suite !== p.suite || latest.get(journalKey(r.suite, r.id)) !== index) continue;
+    const key = r.invocation ?? '';
+    const g = groups.get(key) ?? { samples: 0, firstStartMs: Infinity, lastEndMs: -Infinity };
+    groups.set(key, g);
+    g.samples++;
     if (r.state !== 'scored' || !r.timing) continue;
-    records.push({
-      timing: r.timing,
-      outputTokens: r.outputTokens ?? 0,
-      ...(r.promptTokens !== undefined ? { promptTokens: r.promptTokens } : {}),
-      images: r.images ?? 0,
-    });
+    timed++;
+    g.firstStartMs = Math.min(g.firstStartMs, r.timing.startMs);
+    g.lastEndMs = Math.max(g.lastEndMs, r.timing.endMs);
+    acc.add({ timing: r.timing, outputTokens: r.outputTokens ?? 0, ...(r.promptTokens !== undefined ? { promptTokens: r.promptTokens } : {}), images: r.images ?? 0 });
     sources.add(r.tokenSource ?? 'none');
   }
-  const m = servingMetrics(records, durationSec);
-  const timed = records.length > 0;
+  const byId = new Map(p.invocations.map((inv) => [inv.id, inv]));
+  let durationSec = 0;
+  for (const [id, g] of groups) {
+    const recorded = byId.get(id)?.suites[p.suite];
+    durationSec += recorded?.durationSec ?? (g.lastEndMs > g.firstStartMs ? (g.lastEndMs - g.firstStartMs) / 1000 : 0);
+  }
+  // run.json lists the invocations in order: the last one with results gives the load
+  const loads = p.invocations.filter((inv) => groups.has(inv.id) && inv.suites[p.suite]).map((inv) => inv.suites[p.suite].load);
+  const load = loads.at(-1) ?? p.currentLoad;
+  const mixedLoad = new Set(loads.map((l) => JSON.stringify(l))).size > 1;
+  const m = acc.finish(durationSec);
+  const any = timed > 0;
   return {
-    durationSec,
-    timedSamples: records.length,
-    requestsPerSec: timed ? m.requestThroughput : null,
-    outputTokensPerSec: timed ? m.outputTokenThroughput : null,
-    totalTokensPerSec: timed ? m.totalTokenThroughput : null,
-    imagesPerSec: timed ? m.imagesPerSec : null,
-    totalOutputTokens: m.totalOutputTokens,
-    totalPromptTokens: m.totalInputTokens > 0 ? m.totalInputTokens : null,
-    tokenSource: sources.size === 0 ? 'none' : sources.size === 1 ? ([...sources][0] as Perf['tokenSource']) : 'mixed',
-    ttftMs: m.ttftMs,
-    tpotMs: m.tpotMs,
-    itlMs: m.itlMs,
-    e2eLatencyMs: m.e2elMs,
+    load,
+    perf: {
+      durationSec,
+      timedSamples: timed,
+      requestsPerSec: any ? m.requestThroughput : null,
+      outputTokensPerSec: any ? m.outputTokenThroughput : null,
+      totalTokensPerSec: any ? m.totalTokenThroughput : null,
+      imagesPerSec: any ? m.imagesPerSec : null,
+      totalOutputTokens: m.totalOutputTokens,
+      totalPromptTokens: m.totalInputTokens > 0 ? m.totalInputTokens : null,
+      tokenSource: sources.size === 0 ? 'none' : sources.size === 1 ? ([...sources][0] as Perf['tokenSource']) : 'mixed',
+      ttftMs: m.ttftMs,
+      tpotMs: m.tpotMs,
+      itlMs: m.itlMs,
+      e2eLatencyMs: m.e2elMs,
+      invocations: groups.size,
+      ...(mixedLoad ? { mixedLoad: true } : {}),
+    },
   };
 }

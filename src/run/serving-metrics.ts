@@ -39,48 +39,67 @@ export interface ServingMetrics {
   totalImages: number;
 }
 
-export function servingMetrics(records: readonly RequestRecord[], durationSec: number): ServingMetrics {
+/**
+ * Serving metrics built one request at a time (a journal streamed from disk), then finished with the
+ * duration the throughputs divide by. Only the per-request figures are kept, never the records.
+ */
+export interface ServingAccumulator {
+  add(record: RequestRecord): void;
+  finish(durationSec: number): ServingMetrics;
+}
+
+export function createServingAccumulator(): ServingAccumulator {
   const ttft: number[] = [];
   const tpot: number[] = [];
   const itl: number[] = [];
   const e2el: number[] = [];
+  let completed = 0;
   let inputTokens = 0;
   let promptKnown = 0;
   let outputTokens = 0;
   let images = 0;
-
-  for (const r of records) {
-    const t = r.timing;
-    const latency = t.endMs - t.startMs;
-    e2el.push(latency);
-    if (t.firstTokenMs !== undefined) {
-      const first = t.firstTokenMs - t.startMs;
-      ttft.push(first);
-      if (r.outputTokens > 1) tpot.push((latency - first) / (r.outputTokens - 1));
-    }
-    for (let i = 1; i < t.chunkMs.length; i++) itl.push(t.chunkMs[i] - t.chunkMs[i - 1]);
-    outputTokens += r.outputTokens;
-    images += r.images;
-    if (r.promptTokens !== undefined) {
-      inputTokens += r.promptTokens;
-      promptKnown++;
-    }
-  }
-
-  const rate = (n: number): number | null => (durationSec > 0 ? n / durationSec : null);
   return {
-    completed: records.length,
-    durationSec,
-    ttftMs: summarize(ttft),
-    tpotMs: summarize(tpot),
-    itlMs: summarize(itl),
-    e2elMs: summarize(e2el),
-    requestThroughput: rate(records.length),
-    outputTokenThroughput: rate(outputTokens),
-    totalTokenThroughput: promptKnown > 0 ? rate(inputTokens + outputTokens) : null,
-    imagesPerSec: rate(images),
-    totalInputTokens: inputTokens,
-    totalOutputTokens: outputTokens,
-    totalImages: images,
+    add(r) {
+      const t = r.timing;
+      const latency = t.endMs - t.startMs;
+      completed++;
+      e2el.push(latency);
+      if (t.firstTokenMs !== undefined) {
+        const first = t.firstTokenMs - t.startMs;
+        ttft.push(first);
+        if (r.outputTokens > 1) tpot.push((latency - first) / (r.outputTokens - 1));
+      }
+      for (let i = 1; i < t.chunkMs.length; i++) itl.push(t.chunkMs[i] - t.chunkMs[i - 1]);
+      outputTokens += r.outputTokens;
+      images += r.images;
+      if (r.promptTokens !== undefined) {
+        inputTokens += r.promptTokens;
+        promptKnown++;
+      }
+    },
+    finish(durationSec) {
+      const rate = (n: number): number | null => (durationSec > 0 ? n / durationSec : null);
+      return {
+        completed,
+        durationSec,
+        ttftMs: summarize(ttft),
+        tpotMs: summarize(tpot),
+        itlMs: summarize(itl),
+        e2elMs: summarize(e2el),
+        requestThroughput: rate(completed),
+        outputTokenThroughput: rate(outputTokens),
+        totalTokenThroughput: promptKnown > 0 ? rate(inputTokens + outputTokens) : null,
+        imagesPerSec: rate(images),
+        totalInputTokens: inputTokens,
+        totalOutputTokens: outputTokens,
+        totalImages: images,
+      };
+    },
   };
+}
+
+export function servingMetrics(records: readonly RequestRecord[], durationSec: number): ServingMetrics {
+  const acc = createServingAccumulator();
+  for (const r of records) acc.add(r);
+  return acc.finish(durationSec);
 }

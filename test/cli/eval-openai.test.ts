@@ -121,6 +121,9 @@ describe('eval --backend openai', () => {
     expect(new Set(ids).size).toBe(CHARTQA_ROWS);
     expect(ids).toHaveLength(CHARTQA_ROWS);
     expect(results.suites[0].counts).toMatchObject({ total: CHARTQA_ROWS, scored: CHARTQA_ROWS });
+    // the killed invocation's samples keep counting: perf covers every timed sample of both
+    expect(results.suites[0].perf.timedSamples).toBe(CHARTQA_ROWS);
+    expect(results.suites[0].perf.invocations).toBe(2);
     // finished samples were not sent again
     expect(server.chatBodies().length - requestsBefore).toBeLessThanOrEqual(CHARTQA_ROWS - before + 2);
   });
