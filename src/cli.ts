@@ -13,9 +13,11 @@ import { SUITE_IDS, suites } from '../suites/index.ts';
 import { BACKEND_IDS, backends } from './backends/registry.ts';
 import { UserError } from './errors.ts';
 import { packagePath } from './package-root.ts';
+import { errorReasonLines, incompleteLine } from './report/error-reasons-text.ts';
 import { formatProgress } from './report/progress.ts';
 import { formatMetric, textTable } from './report/text-table.ts';
 import type { MetaEvalsOptions } from './meta-evals/meta-evals-command.ts';
+import { RUN_FAILED_EXIT } from './run/run-verdict.ts';
 import { CARD_PRESETS, PRESET_IDS } from './presets/card-presets.ts';
 import { PROMPT_STYLE_DESCRIPTIONS, PROMPT_STYLES, styledSuite, stylesOf } from './prompt-style/styles.ts';
 import type { EvalEvent } from './run/eval.ts';
@@ -39,7 +41,7 @@ function examples(lines: string[]): string {
   return `\nExamples:\n${lines.map((l) => `  ${l}`).join('\n')}\n`;
 }
 
-const EXIT_CODES = 'Exit codes: 0 ok, 1 fatal error, 2 usage or input error, 130 interrupted.';
+const EXIT_CODES = 'Exit codes: 0 ok, 1 fatal error, 2 usage or input error (also a refused run directory), 3 eval completed but failed (a suite whose every sample errored, or --max-error-rate), 130 interrupted.';
 
 function buildProgram(): Command {
   const program = new Command('vlm-harness')
@@ -132,6 +134,7 @@ function buildProgram(): Command {
     .option('--judge-timeout <seconds>', 'time limit of one judge request (default 60)', positiveNumber)
     .option('--judge-cache <dir>', 'judge cache folder shared between runs (each run also keeps its own)')
     .option('--max-response-bytes <n>', 'openai: a response body larger than this errors its sample (default 8 MiB = 8388608)', positiveInt)
+    .option('--max-error-rate <rate>', 'fail the run (exit 3) when a suite has a larger share of errored samples, 0..1 (a suite whose every sample errored always fails)', rate01)
     .addHelpText(
       'after',
       examples([
@@ -281,6 +284,12 @@ function nonNegativeInt(v: string): number {
   return n;
 }
 
+function rate01(v: string): number {
+  const n = Number(v);
+  if (v.trim() === '' || !Number.isFinite(n) || n < 0 || n > 1) throw new UserError(`expected a rate between 0 and 1 (e.g. 0.05), got '${v}'`);
+  return n;
+}
+
 function positiveNumber(v: string): number {
   const n = Number(v);
   if (!Number.isFinite(n) || n <= 0) throw new UserError(`expected a positive number, got '${v}'`);
@@ -385,6 +394,10 @@ async function evalCommand(plan: RunPlan): Promise<void> {
   out(textTable(['suite', 'metric', 'value', '95% CI', 'scored', 'errored', 'out tok/s'], rows));
   for (const s of r.suites) {
     if (s.judge) out(`${s.id}: judge ${s.judge.model} at ${s.judge.baseUrl}: ${s.judge.calls} call(s), ${s.judge.cacheHits} from the cache, ${s.judgePerf?.errors ?? 0} error(s)`);
+    const reasons = errorReasonLines(s.counts);
+    if (reasons.length) out(`${s.id}: ${s.counts.errored} errored:\n${reasons.map((l) => `  ${l}`).join('\n')}`);
+    const incomplete = incompleteLine(s.counts);
+    if (incomplete) out(`${s.id}: ${incomplete}`);
   }
   out(`report: ${outcome.runDir}/report.md`);
   if (outcome.interrupted) {
@@ -392,7 +405,14 @@ async function evalCommand(plan: RunPlan): Promise<void> {
     process.exitCode = 130;
     throw new Interrupted();
   }
+  if (outcome.failures.length) {
+    for (const f of outcome.failures) err(`error: ${f}`);
+    throw new RunFailed();
+  }
 }
+
+/** A run that completed but failed (every sample of a suite errored, or --max-error-rate): exit 3. */
+class RunFailed extends Error {}
 
 class Interrupted extends Error {}
 
@@ -413,6 +433,7 @@ async function main(argv: string[]): Promise<number> {
       return e.exitCode === 0 ? 0 : 2;
     }
     if (e instanceof Interrupted) return 130;
+    if (e instanceof RunFailed) return RUN_FAILED_EXIT;
     if (e instanceof GateVerdict) return e.exitCode;
     if (e instanceof UserError) {
       err(`error: ${e.message}`);

@@ -1,6 +1,7 @@
 // report.md: the run summary a person reads (and CI can paste into a step summary).
 
 import { cardCaveats, formatDelta, inCiText } from './card-text.ts';
+import { errorReasonLines, incompleteLine } from './error-reasons-text.ts';
 import { describeLoad } from './load-compare.ts';
 import { formatMetric } from './text-table.ts';
 import type { Results, SuiteResult } from './schema.ts';
@@ -18,6 +19,14 @@ function num(v: number | null | undefined, digits = 2): string {
   return v === null || v === undefined ? 'n/a' : v.toFixed(digits);
 }
 
+function status(results: Results): string {
+  if (!results.completed) return 'INCOMPLETE (interrupted; resume to finish)';
+  const allErrored = results.suites.filter((s) => s.counts.total > 0 && s.counts.errored === s.counts.total).map((s) => s.id);
+  if (allErrored.length) return `completed, but FAILED: every sample of ${allErrored.join(', ')} errored (reasons under Errors)`;
+  const errored = results.suites.reduce((n, s) => n + s.counts.errored, 0);
+  return errored ? `completed, with ${errored} errored sample${errored === 1 ? '' : 's'} (reasons under Errors)` : 'completed';
+}
+
 export function reportMarkdown(results: Results): string {
   const gpus = results.hardware.gpus;
   const gpuText = gpus.length ? `${gpus.length} x ${mdCell(gpus[0].model ?? gpus[0].name ?? 'unknown GPU')}` : 'no GPU recorded';
@@ -28,7 +37,7 @@ export function reportMarkdown(results: Results): string {
     `- Model: \`${mdCell(results.model.id)}\` via \`${results.model.backend}\`, dtype ${results.model.dtype ?? 'unknown'}`,
     `- Hardware: ${gpuText}${results.hardware.label ? ` (${mdCell(results.hardware.label)})` : ''}; host ${mdCell(results.hardware.host.cpuModel ?? 'unknown CPU')}, ${results.hardware.host.memTotalMiB} MiB`,
     `- Created: ${results.createdAt}; harness ${results.harness.version}${results.harness.gitCommit ? ` (${results.harness.gitCommit.slice(0, 12)})` : ''}`,
-    `- Status: ${results.completed ? 'completed' : 'INCOMPLETE (interrupted; resume to finish)'}`,
+    `- Status: ${status(results)}`,
     '',
     '## Accuracy',
     '',
@@ -50,6 +59,16 @@ export function reportMarkdown(results: Results): string {
       .map(([k, v]) => `| ${s.id} | ${mdCell(k)} | ${formatMetric(k, v.value)} |`),
   );
   if (extra.length) lines.push('', '| suite | other metric | value |', '|---|---|---:|', ...extra);
+  const failed = results.suites.filter((s) => s.counts.errored > 0 || s.counts.incomplete);
+  if (failed.length) {
+    lines.push('', '## Errors', '');
+    for (const s of failed) {
+      const reasons = errorReasonLines(s.counts);
+      if (reasons.length) lines.push(`**${s.id}**: ${s.counts.errored} of ${s.counts.total} samples errored${s.counts.errored === s.counts.total ? ' (all of them)' : ''}:`, '', ...reasons.map((r) => `- ${mdCell(r)}`), '');
+      const incomplete = incompleteLine(s.counts);
+      if (incomplete) lines.push(`**${s.id}**: ${mdCell(incomplete)}.`, '');
+    }
+  }
   lines.push(
     '',
     '## Performance',

@@ -88,6 +88,12 @@ export const suiteResultSchema = z.object({
       /** The LLM judge failed on the sample's response (runs before judges existed have none). */
       judge: z.number().int().default(0),
     }),
+    /** Why samples errored: kind and message (sample id and attempt count taken out), most frequent first, at most 20. */
+    errorReasons: z.array(z.object({ kind: z.enum(['backend', 'timeout', 'input', 'judge']), reason: z.string(), count: z.number().int() })).optional(),
+    /** Reasons beyond those 20 and the samples they account for. */
+    otherErrorReasons: z.object({ reasons: z.number().int(), samples: z.number().int() }).optional(),
+    /** Scored samples whose answer may be cut short (a stream that ended without [DONE] or a finish_reason). */
+    incomplete: z.number().int().optional(),
   }),
   dataset: z.object({
     source: z.enum(['hub', 'cache', 'sample', 'local']),

@@ -30,6 +30,7 @@ import { loadSettings } from './load-settings.ts';
 import { prepareOutDir } from './out-dir.ts';
 import { openRunRecord, type RunRecord } from './run-record.ts';
 import { acquireRunLock } from './run-lock.ts';
+import { runFailures } from './run-verdict.ts';
 import { openJournal, rewriteJournal } from './journal.ts';
 import { buildPerf } from './perf.ts';
 import { timestampId, type RunPlan } from './plan.ts';
@@ -49,6 +50,8 @@ export interface EvalOutcome {
   runDir: string;
   results: Results;
   interrupted: boolean;
+  /** Why the run failed although it completed (run-verdict.ts); empty when it passed or was interrupted. */
+  failures: string[];
 }
 
 export const SAMPLE_NOTICE =
@@ -361,5 +364,5 @@ async function evaluate(plan: RunPlan, deps: EvalDeps, backend: Backend, run: { 
   };
   resultsSchema.parse(results);
   writeReport(runDir, results);
-  return { runDir, results, interrupted };
+  return { runDir, results, interrupted, failures: interrupted ? [] : runFailures(results, plan.maxErrorRate) };
 }

@@ -6,6 +6,8 @@
 
 import { judgeable, type JudgeOutcome } from '../judge/judge-suite.ts';
 import type { ErrorKind, SampleResult, StyledSuite } from '../types.ts';
+import type { SuiteResult } from '../report/schema.ts';
+import { countErrorReasons } from './error-reasons.ts';
 import { journalKey } from './journal.ts';
 import type { SampleStub } from './run-suite.ts';
 import { aggregateWithCi } from './stats.ts';
@@ -16,12 +18,7 @@ export interface SuiteScores {
   /** The headline metric: the judged one when judge outcomes were given. */
   primaryMetric: string;
   metrics: Record<string, { value: number | null; ci95: [number, number] | null }>;
-  counts: {
-    total: number;
-    scored: number;
-    errored: number;
-    erroredByKind: Record<ErrorKind, number>;
-  };
+  counts: SuiteResult['counts'];
   /** Samples of the selection with no result yet (an interrupted run). */
   missing: number;
 }
@@ -111,11 +108,21 @@ export function finalizeSuite(
     metrics[primaryMetric] = { value: null, ci95: null };
   }
   const errored = Object.values(erroredByKind).reduce((a, b) => a + b, 0);
+  const reasons = countErrorReasons(results);
+  const incomplete = results.filter((r) => r.state === 'scored' && r.incomplete).length;
   return {
     results,
     primaryMetric,
     metrics,
-    counts: { total: stubs.length, scored: inputs.length, errored, erroredByKind },
+    counts: {
+      total: stubs.length,
+      scored: inputs.length,
+      errored,
+      erroredByKind,
+      ...(errored ? { errorReasons: reasons.reasons } : {}),
+      ...(reasons.other ? { otherErrorReasons: reasons.other } : {}),
+      ...(incomplete ? { incomplete } : {}),
+    },
     missing,
   };
 }

@@ -53,6 +53,7 @@ export const configSchema = z.strictObject({
   preset: z.string().optional(),
   rawPrompt: z.boolean().optional(),
   maxResponseBytes: z.number().int().positive().optional(),
+  maxErrorRate: z.number().min(0).max(1).optional(),
 });
 
 export type RunConfig = z.infer<typeof configSchema>;
@@ -105,6 +106,8 @@ export interface RunPlan extends BackendOptions {
   preset?: string;
   /** Send Llama 3 dialog prompts past the chat template (`--raw-prompt`, transformers backend). */
   rawPrompt: boolean;
+  /** A suite with a larger share of errored samples fails the run (exit 3); every sample errored always does. */
+  maxErrorRate?: number;
   runId: string;
   runDir: string;
   /** True for `--resume <run-dir>` (the run directory's identity then binds the flags given). */
@@ -284,6 +287,7 @@ export function buildPlan(params: {
     ...(preset ? { preset: preset.id } : {}),
     rawPrompt: c.rawPrompt ?? false,
     ...(c.maxResponseBytes ? { maxResponseBytes: c.maxResponseBytes } : {}),
+    ...(c.maxErrorRate !== undefined ? { maxErrorRate: c.maxErrorRate } : {}),
     runId,
     runDir,
     resumed: params.resumeDir !== undefined,

@@ -26,7 +26,7 @@ describe('vlm-harness conventions', () => {
     expect(r.code).toBe(0);
     for (const c of COMMANDS) expect(r.stdout).toMatch(new RegExp(`^  ${c}\\b`, 'm'));
     expect(r.stdout).toContain('Examples:');
-    expect(r.stdout).toMatch(/Exit codes: 0 ok, 1 fatal error, 2 usage or input error, 130 interrupted/);
+    expect(r.stdout).toMatch(/Exit codes: 0 ok, 1 fatal error, 2 usage or input error \(also a refused run directory\), 3 eval completed but failed \(a suite whose every sample errored, or --max-error-rate\), 130 interrupted/);
   });
 
   it.each(COMMANDS)('%s --help shows its options and an example of itself', async (command) => {
