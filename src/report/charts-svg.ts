@@ -30,8 +30,62 @@ function short(v: number): string {
   return v >= 100 ? v.toFixed(0) : Number(v.toPrecision(3)).toString();
 }
 
-function clip(text: string, max: number): string {
-  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+/**
+ * Advance widths of printable ASCII (32..126) in DejaVu Sans, the first font the charts ask for, in
+ * font units of 2048 per em (its hmtx table). Labels are laid out without a font engine, so their
+ * widths are summed from these; any other character counts as 1 em (wider than most).
+ */
+const DEJAVU_SANS_ADVANCE = [
+  651, 821, 942, 1716, 1303, 1946, 1597, 563, 799, 799, 1024, 1716, 651, 739, 651, 690, 1303, 1303, 1303, 1303, 1303, 1303, 1303, 1303,
+  1303, 1303, 690, 690, 1716, 1716, 1716, 1087, 2048, 1401, 1405, 1430, 1577, 1294, 1178, 1587, 1540, 604, 604, 1343, 1141, 1767, 1532,
+  1612, 1235, 1612, 1423, 1300, 1251, 1499, 1401, 2025, 1403, 1251, 1403, 799, 690, 799, 1716, 1024, 1024, 1255, 1300, 1126, 1300, 1260,
+  721, 1300, 1298, 569, 569, 1186, 569, 1995, 1298, 1253, 1300, 1300, 842, 1067, 803, 1298, 1212, 1675, 1212, 1212, 1075, 1303, 690, 1303,
+  1716,
+];
+
+/** The width `text` takes at `fontSize` px in DejaVu Sans (an upper bound for other characters). */
+export function textWidth(text: string, fontSize: number): number {
+  let units = 0;
+  for (const ch of text) {
+    const c = ch.codePointAt(0)!;
+    units += c >= 32 && c <= 126 ? DEJAVU_SANS_ADVANCE[c - 32] : 2048;
+  }
+  return (units / 2048) * fontSize;
+}
+
+/** `text`, cut with an ellipsis to fit `maxPx` at `fontSize`. */
+function clip(text: string, maxPx: number, fontSize: number): string {
+  if (textWidth(text, fontSize) <= maxPx) return text;
+  const chars = [...text];
+  while (chars.length > 1 && textWidth(`${chars.join('')}…`, fontSize) > maxPx) chars.pop();
+  return `${chars.join('')}…`;
+}
+
+interface LegendItem {
+  name: string;
+  x: number;
+  row: number;
+}
+
+const LEGEND_FONT = 12;
+const LEGEND_ROW = 18;
+
+/** Legend entries left to right (swatch, gap, label, gap), wrapping onto a new row when one is full. */
+function legendLayout(names: readonly string[], left: number, right: number): LegendItem[] {
+  const items: LegendItem[] = [];
+  let x = left;
+  let row = 0;
+  for (const full of names) {
+    const name = clip(full, right - left - 16, LEGEND_FONT);
+    const w = 16 + textWidth(name, LEGEND_FONT) + 14;
+    if (x > left && x + w > right) {
+      row++;
+      x = left;
+    }
+    items.push({ name, x, row });
+    x += w;
+  }
+  return items;
 }
 
 export function barChartSvg(spec: BarChartSpec): string {
@@ -40,10 +94,12 @@ export function barChartSvg(spec: BarChartSpec): string {
   const groupW = nSeries * barW + 36;
   const left = 72;
   const right = 16;
-  const top = spec.series.length > 1 ? 62 : 44;
+  const width = Math.max(480, left + right + spec.categories.length * groupW);
+  const legend = spec.series.length > 1 ? legendLayout(spec.series.map((x) => x.name), left, width - right) : [];
+  const legendRows = legend.length ? legend[legend.length - 1].row + 1 : 0;
+  const top = 44 + legendRows * LEGEND_ROW;
   const plotH = 220;
   const bottom = 52;
-  const width = Math.max(480, left + right + spec.categories.length * groupW);
   const height = top + plotH + bottom;
   const values = spec.series.flatMap((s) => s.values.filter((v): v is number => v !== null && Number.isFinite(v)));
   const max = Math.max(0, ...values);
@@ -58,14 +114,11 @@ export function barChartSvg(spec: BarChartSpec): string {
     `<rect width="${width}" height="${height}" fill="#ffffff"/>`,
     `<text x="${left}" y="22" ${FONT} font-size="15" font-weight="bold" fill="#222">${escapeHtml(spec.title)}</text>`,
   ];
-  if (spec.series.length > 1) {
-    let x = left;
-    spec.series.forEach((s, i) => {
-      out.push(`<rect x="${x}" y="34" width="12" height="12" fill="${COLORS[i % COLORS.length]}"/>`);
-      out.push(`<text x="${x + 16}" y="44" ${FONT} font-size="12" fill="#333">${escapeHtml(clip(s.name, 28))}</text>`);
-      x += 28 + Math.min(28, s.name.length) * 7;
-    });
-  }
+  legend.forEach((item, i) => {
+    const y = 34 + item.row * LEGEND_ROW;
+    out.push(`<rect x="${item.x.toFixed(1)}" y="${y}" width="12" height="12" fill="${COLORS[i % COLORS.length]}"/>`);
+    out.push(`<text x="${(item.x + 16).toFixed(1)}" y="${y + 10}" ${FONT} font-size="${LEGEND_FONT}" fill="#333">${escapeHtml(item.name)}</text>`);
+  });
   for (let t = 0; t <= yMax + step / 2; t += step) {
     const ty = y(t).toFixed(1);
     out.push(`<line x1="${left}" x2="${width - right}" y1="${ty}" y2="${ty}" stroke="#e3e3e3"/>`);
@@ -88,10 +141,10 @@ export function barChartSvg(spec: BarChartSpec): string {
       out.push(`<rect x="${bx}" y="${by.toFixed(1)}" width="${bw}" height="${(top + plotH - by).toFixed(1)}" fill="${COLORS[i % COLORS.length]}"><title>${escapeHtml(`${cat.label} · ${s.name}: ${short(v)}`)}</title></rect>`);
       out.push(`<text x="${mid}" y="${(by - 4).toFixed(1)}" text-anchor="middle" ${FONT} font-size="10" fill="#333">${short(v)}</text>`);
     });
-    const maxChars = Math.max(8, Math.floor(slot / 7));
-    out.push(`<text x="${cx.toFixed(1)}" y="${top + plotH + 18}" text-anchor="middle" ${FONT} font-size="12" fill="#222">${escapeHtml(clip(cat.label, maxChars))}</text>`);
+    const room = Math.max(56, slot - 6);
+    out.push(`<text x="${cx.toFixed(1)}" y="${top + plotH + 18}" text-anchor="middle" ${FONT} font-size="12" fill="#222">${escapeHtml(clip(cat.label, room, 12))}</text>`);
     if (cat.sublabel) {
-      out.push(`<text x="${cx.toFixed(1)}" y="${top + plotH + 34}" text-anchor="middle" ${FONT} font-size="10" fill="#666">${escapeHtml(clip(cat.sublabel, maxChars + 2))}</text>`);
+      out.push(`<text x="${cx.toFixed(1)}" y="${top + plotH + 34}" text-anchor="middle" ${FONT} font-size="10" fill="#666">${escapeHtml(clip(cat.sublabel, room, 10))}</text>`);
     }
   });
   out.push(`<line x1="${left}" x2="${width - right}" y1="${top + plotH}" y2="${top + plotH}" stroke="#888"/>`, '</svg>');

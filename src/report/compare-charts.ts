@@ -1,9 +1,10 @@
-// The two comparison charts: output throughput and GPU memory, one bar group per row (GPU x count
-// and dtype), as SVG text (inlined in the HTML) and PNG (rendered with sharp, linked from the
-// Markdown).
+// The two comparison charts: output throughput and GPU memory (host peak RSS when no run measured
+// GPU memory, as on CPU), one bar group per row (GPU x count and dtype), as SVG text (inlined in the
+// HTML) and PNG (rendered with sharp, linked from the Markdown).
 
 import sharp from 'sharp';
 import { barChartSvg } from './charts-svg.ts';
+import { hasGpuMemory, memoryChartTitle } from './compare-md.ts';
 import type { Comparison } from './compare-model.ts';
 import { gpuText } from './compare-table.ts';
 
@@ -21,15 +22,17 @@ export function comparisonChartsSvg(c: Comparison): ComparisonCharts {
     series: c.suites.map((s) => ({ name: s.id, values: s.cells.map((cell) => cell?.outputTokensPerSec ?? null) })),
   });
   const gib = (v: number | null) => (v === null ? null : v / 1024);
-  const memory = barChartSvg({
-    title: 'GPU memory by GPU and dtype',
-    yLabel: 'GiB',
-    categories,
-    series: [
-      { name: 'peak VRAM used', values: c.rows.map((r) => gib(r.peakVramMiB)) },
-      { name: 'GPU memory total', values: c.rows.map((r) => gib(r.vramTotalMiB)) },
-    ],
-  });
+  const memory = hasGpuMemory(c)
+    ? barChartSvg({
+        title: memoryChartTitle(c),
+        yLabel: 'GiB',
+        categories,
+        series: [
+          { name: 'peak VRAM used', values: c.rows.map((r) => gib(r.peakVramMiB)) },
+          { name: 'GPU memory total', values: c.rows.map((r) => gib(r.vramTotalMiB)) },
+        ],
+      })
+    : barChartSvg({ title: memoryChartTitle(c), yLabel: 'GiB', categories, series: [{ name: 'peak RSS', values: c.rows.map((r) => gib(r.peakRssMiB)) }] });
   return { throughput, memory };
 }
 

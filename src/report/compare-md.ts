@@ -13,6 +13,16 @@ function mdTable(t: StringTable): string[] {
   return [`| ${t.header.map(mdCell).join(' | ')} |`, `|${align.join('|')}|`, ...t.rows.map((r) => `| ${r.map(mdCell).join(' | ')} |`)];
 }
 
+/** Whether any row measured GPU memory; CPU runs (no GPU tool, in-process ONNX) have none. */
+export function hasGpuMemory(c: Comparison): boolean {
+  return c.rows.some((r) => r.peakVramMiB !== null || r.vramTotalMiB !== null);
+}
+
+/** GPU memory when any row measured it; otherwise the host memory the runs used, rather than an empty chart. */
+export function memoryChartTitle(c: Comparison): string {
+  return hasGpuMemory(c) ? 'GPU memory by GPU and dtype' : 'Host memory (peak RSS): no run measured GPU memory';
+}
+
 export function referenceNote(c: Comparison): string {
   return `Reference row: ${c.rows[c.referenceIndex].label}. Ratios are row ÷ reference: tok/s above ×1 is faster; TTFT and VRAM below ×1 are better.`;
 }
@@ -32,7 +42,7 @@ export function compareMarkdown(c: Comparison, disagreements: readonly Disagreem
     '',
     `![Output throughput by GPU and dtype](${CHART_FILES.throughput})`,
     '',
-    `![GPU memory by GPU and dtype](${CHART_FILES.memory})`,
+    `![${memoryChartTitle(c)}](${CHART_FILES.memory})`,
     '',
   );
   const known = disagreements.filter((d) => d.compared > 0);

@@ -2,12 +2,15 @@
 // backend, GPU model x count, dtype, hardware label), each suite's headline figures per row, and
 // ratios against a reference row. Runs with the same identity (suites run separately) merge into
 // one row. Accuracy from different data (dataset fingerprint or suite version) is flagged, never
-// silently put side by side.
+// silently put side by side; performance ratios are only taken between equal load settings; runs
+// on the tiny fallback model or on the bundled synthetic sample are flagged.
 
 import { unknownName } from '../errors.ts';
 import type { SampleResult } from '../types.ts';
+import { describeLoad, loadDifferences } from './load-compare.ts';
 import type { LoadedRun } from './load-run.ts';
-import type { SuiteResult } from './schema.ts';
+import { runCaveats } from './run-caveats.ts';
+import type { LoadSettings, SuiteResult } from './schema.ts';
 
 export interface CompareRow {
   /** Unique short name: the hardware label, else `<count>x <GPU>` (disambiguated by dtype, model). */
@@ -23,6 +26,8 @@ export interface CompareRow {
   runs: LoadedRun[];
   /** Highest peak VRAM over the row's runs. */
   peakVramMiB: number | null;
+  /** Highest peak host RSS over the row's runs (what a CPU run's memory chart shows). */
+  peakRssMiB: number | null;
 }
 
 export interface SuiteCell {
@@ -43,6 +48,13 @@ export interface SuiteCell {
   vramRatio: number | null;
   /** False when this cell's suite version or dataset differs from the reference data of the column. */
   sameData: boolean;
+  /** The load the figures were measured under (null in runs made before it was recorded). */
+  load: LoadSettings | null;
+  /**
+   * False when the load differs from the reference cell's, or either pools invocations under
+   * different loads: the performance ratios are then left out (null).
+   */
+  sameLoad: boolean;
 }
 
 export interface SuiteColumn {
@@ -52,6 +64,8 @@ export interface SuiteColumn {
   cells: Array<SuiteCell | null>;
   /** Set when the rows' data differ: accuracy values in this column are not comparable. */
   dataWarning: string | null;
+  /** Set when rows ran under other loads than the reference: their performance ratios are left out. */
+  loadWarning: string | null;
 }
 
 export interface Comparison {
@@ -73,7 +87,7 @@ function gpuOf(run: LoadedRun): { gpu: string; count: number; vramTotalMiB: numb
   };
 }
 
-function ratio(a: number | null, b: number | null): number | null {
+function ratioOf(a: number | null, b: number | null): number | null {
   return a === null || b === null || b === 0 ? null : a / b;
 }
 
@@ -116,13 +130,16 @@ export function buildComparison(runs: readonly LoadedRun[], opts: { reference?: 
     const key = JSON.stringify([r.model.id, r.model.backend, g.gpu, g.count, r.model.dtype, r.hardware.label]);
     let row = byKey.get(key);
     if (!row) {
-      row = { label: '', hardwareLabel: r.hardware.label, model: r.model.id, backend: r.model.backend, dtype: r.model.dtype, gpu: g.gpu, gpuCount: g.count, vramTotalMiB: g.vramTotalMiB, runs: [], peakVramMiB: null };
+      row = { label: '', hardwareLabel: r.hardware.label, model: r.model.id, backend: r.model.backend, dtype: r.model.dtype, gpu: g.gpu, gpuCount: g.count, vramTotalMiB: g.vramTotalMiB, runs: [], peakVramMiB: null, peakRssMiB: null };
       byKey.set(key, row);
     }
     row.runs.push(run);
     const v = r.memory.peakVramMiB;
     if (v !== null) row.peakVramMiB = Math.max(row.peakVramMiB ?? v, v);
+    const rss = r.memory.peakRssMiB;
+    if (rss !== null) row.peakRssMiB = Math.max(row.peakRssMiB ?? rss, rss);
     if (!r.completed) warnings.push(`Run ${r.runId} (${run.input}) is incomplete; its figures cover only the samples it finished.`);
+    for (const caveat of runCaveats(r)) warnings.push(`Run ${r.runId} (${run.input}) ${caveat}.`);
   }
   const rows = [...byKey.values()];
   uniqueLabels(rows, (r) => r.hardwareLabel ?? (r.gpuCount ? `${r.gpuCount}x ${r.gpu}` : r.gpu)).forEach((l, i) => (rows[i].label = l));
@@ -147,15 +164,29 @@ export function buildComparison(runs: readonly LoadedRun[], opts: { reference?: 
       dataWarning = `${id}: the runs did not evaluate the same data (prompt style, suite version · dataset fingerprint: ${parts.join('; ')}); accuracy values marked ⚠ are not comparable with the reference.`;
       warnings.push(dataWarning);
     }
-    if (present.some((f) => f.result.dataset.source === 'sample')) {
-      warnings.push(`${id}: some runs used the bundled synthetic sample (datasets/README.md); their accuracy says nothing about the models.`);
-    }
     const ref = found[referenceIndex];
+    const loadOf = (f: NonNullable<(typeof found)[number]>) => f.result.load ?? null;
+    const sameLoad = (f: NonNullable<(typeof found)[number]>): boolean => {
+      if (!ref || f === ref) return true;
+      if (f.result.perf.mixedLoad || ref.result.perf.mixedLoad) return false;
+      const a = loadOf(f);
+      const b = loadOf(ref);
+      return a === null || b === null || loadDifferences(a, b).length === 0;
+    };
+    const otherLoad = found.flatMap((f, i) => (f && !sameLoad(f) ? [`${rows[i].label} (${f.result.perf.mixedLoad ? 'mixed loads' : loadDifferences(loadOf(ref!)!, loadOf(f)!).join(', ')})`] : []));
+    let loadWarning: string | null = null;
+    if (otherLoad.length) {
+      const refText = ref!.result.perf.mixedLoad ? 'mixes loads' : describeLoad(loadOf(ref!)!);
+      loadWarning = `${id}: performance is compared only under equal load; the reference row ${rows[referenceIndex].label} ran at ${refText}, and these rows differ (reference vs row): ${otherLoad.join('; ')}. Their throughput, TTFT and VRAM ratios are left out; accuracy is still compared.`;
+      warnings.push(loadWarning);
+    }
     const cells = found.map((f): SuiteCell | null => {
       if (!f) return null;
       const p = f.result.perf;
       const m = f.result.metrics[f.result.primaryMetric];
       const peakVramMiB = f.run.results.memory.peakVramMiB;
+      const comparable = sameLoad(f);
+      const ratio = (a: number | null, b: number | null) => (comparable ? ratioOf(a, b) : null);
       return {
         run: f.run,
         result: f.result,
@@ -171,9 +202,11 @@ export function buildComparison(runs: readonly LoadedRun[], opts: { reference?: 
         ttftP50Ratio: ratio(p.ttftMs?.p50 ?? null, ref?.result.perf.ttftMs?.p50 ?? null),
         vramRatio: ratio(peakVramMiB, ref?.run.results.memory.peakVramMiB ?? null),
         sameData: refData ? dataKey(f.result) === dataKey(refData.result) : true,
+        load: loadOf(f),
+        sameLoad: comparable,
       };
     });
-    return { id, primaryMetric: present[0].result.primaryMetric, cells, dataWarning };
+    return { id, primaryMetric: present[0].result.primaryMetric, cells, dataWarning, loadWarning };
   });
   return { rows, referenceIndex, suites, warnings };
 }

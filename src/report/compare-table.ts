@@ -1,6 +1,7 @@
 // The comparison's tables as strings, shared by the terminal table, comparison.md and
 // comparison.html so the three always agree. Writers escape the strings for their format.
-// Missing figures read `n/a`; ratios read `×1.85` (row ÷ reference row).
+// Missing figures read `n/a`; ratios read `×1.85` (row ÷ reference row); a load that differs from
+// the reference row's is marked `≠` (its ratios are then n/a).
 
 import { cardCaveats, formatDelta, inCiText } from './card-text.ts';
 import type { Comparison, CompareRow, SuiteCell } from './compare-model.ts';
@@ -26,6 +27,15 @@ export function ratioText(v: number | null): string {
 
 export function gpuText(row: CompareRow): string {
   return row.gpuCount ? `${row.gpuCount}x ${row.gpu}` : row.gpu;
+}
+
+/** The load in a few words: `conc 16, 4 req/s, max 512` (`mixed` when the figures pool several loads). */
+function loadText(cell: SuiteCell): string {
+  if (cell.result.perf.mixedLoad) return 'mixed';
+  const l = cell.load;
+  if (!l) return 'n/a';
+  const parts = [`conc ${l.concurrency}`, l.requestRate !== null ? `${l.requestRate} req/s` : '', l.clientWorkers !== null ? `${l.clientWorkers} workers` : '', `max ${l.maxTokens}`];
+  return `${parts.filter(Boolean).join(', ')}${cell.sameLoad ? '' : ' ≠'}`;
 }
 
 function metricText(metric: string, cell: SuiteCell): string {
@@ -68,11 +78,11 @@ function cardCells(metric: string, cell: SuiteCell): string[] {
 export function suiteTables(c: Comparison): StringTable[] {
   return c.suites.map((col) => {
     const withCard = col.cells.some((cell) => cell?.result.card);
-    const width = 10 + (withCard ? CARD_HEADER.length : 0);
+    const width = 11 + (withCard ? CARD_HEADER.length : 0);
     return {
       title: `${col.id} (${col.primaryMetric})`,
       header: [
-        'row', 'dtype', `${col.primaryMetric} [95% CI]`, ...(withCard ? CARD_HEADER : []), 'out tok/s', 'tok/s vs ref', 'req/s', 'TTFT p50 ms', 'TTFT vs ref', 'TTFT p99 ms', 'TPOT p50 ms', 'peak VRAM MiB', 'VRAM vs ref',
+        'row', 'dtype', `${col.primaryMetric} [95% CI]`, ...(withCard ? CARD_HEADER : []), 'out tok/s', 'tok/s vs ref', 'req/s', 'TTFT p50 ms', 'TTFT vs ref', 'TTFT p99 ms', 'TPOT p50 ms', 'peak VRAM MiB', 'VRAM vs ref', 'load',
       ],
       rows: c.rows.map((r, i) => {
         const cell = col.cells[i];
@@ -92,9 +102,10 @@ export function suiteTables(c: Comparison): StringTable[] {
           num(cell.tpotP50Ms, 1),
           num(cell.peakVramMiB, 0),
           ratioText(cell.vramRatio),
+          loadText(cell),
         ];
       }),
-      align: ['left', 'left', 'right', ...(withCard ? (['right', 'right', 'left', 'left'] as const) : []), ...new Array<'right'>(9).fill('right')],
+      align: ['left', 'left', 'right', ...(withCard ? (['right', 'right', 'left', 'left'] as const) : []), ...new Array<'right'>(9).fill('right'), 'left'],
       warning: col.dataWarning,
     };
   });

@@ -53,7 +53,7 @@ export function gateMarkdown(params: {
     '<details><summary>How the checks decide</summary>',
     '',
     '- Accuracy fails only when the drop exceeds the tolerance **and** a paired test on the samples both runs scored is significant at alpha: exact McNemar (two-sided binomial on discordant pairs) for 0/1 scores, paired bootstrap of per-sample differences for continuous scores, paired bootstrap over images (the corpus metric rescored per resample) for CIDEr. The 95% CI is the paired-bootstrap percentile interval of the delta (candidate − baseline).',
-    '- Throughput, TTFT and peak VRAM are relative changes against percentage tolerances; a figure missing from either run is skipped.',
+    '- Throughput, TTFT and peak VRAM are relative changes against percentage tolerances; a figure missing from either run is skipped, and so is every one of them when the runs were made under different load settings (concurrency, request rate, client workers, max tokens, prompt style).',
     '- Errored samples: a cap on the candidate rate and on its rise over the baseline.',
     '- Runs whose suite version, dataset fingerprint or sample ids differ are refused (exit 2) unless a rule allows it.',
     '',

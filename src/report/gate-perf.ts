@@ -1,8 +1,11 @@
 // Performance and errored-sample checks of the gate. Speed and memory are compared as relative
 // changes against the rule's tolerance (one measurement per run: no significance test is possible,
 // so the tolerance has to cover run-to-run noise). A figure missing from either run (replay
-// backends do not time generations; no GPU tool answered) skips the check with a note.
+// backends do not time generations; no GPU tool answered) skips the check with a note, and so do
+// runs made under different load settings (concurrency, request rate, client workers, max tokens,
+// prompt style): their speed differs for that reason alone. Accuracy is compared regardless.
 
+import { loadDifferences } from './load-compare.ts';
 import type { Perf, Results } from './schema.ts';
 import type { GateCheck } from './gate-check.ts';
 import type { SuitePairing } from './gate-comparable.ts';
@@ -17,6 +20,23 @@ interface PerfFigure {
   higherIsBetter: boolean;
   tolerancePct: number | null;
   ruleName: keyof GateRule;
+  /** Set when the runs' loads differ: the check is skipped with this reason. */
+  notComparable?: string | null;
+}
+
+/**
+ * Why the two runs' performance figures cannot be compared: they were made under different load
+ * settings, or one of them mixes invocations under different loads. Null when they can be (a run
+ * made before loads were recorded is compared as before).
+ */
+export function loadMismatch(p: SuitePairing): string | null {
+  const mixed = [p.baseline.perf.mixedLoad ? 'baseline' : '', p.candidate.perf.mixedLoad ? 'candidate' : ''].filter(Boolean);
+  if (mixed.length) return `the ${mixed.join(' and ')} figures pool invocations run under different load settings`;
+  if (p.baseline.load && p.candidate.load) {
+    const diff = loadDifferences(p.baseline.load, p.candidate.load);
+    if (diff.length) return `the runs were made under different load (${diff.join(', ')}; baseline vs candidate)`;
+  }
+  return null;
 }
 
 function perfCheck(suite: string | null, f: PerfFigure): GateCheck {
@@ -35,6 +55,7 @@ function perfCheck(suite: string | null, f: PerfFigure): GateCheck {
     note: '',
   };
   if (f.tolerancePct === null) return { ...base, note: `Turned off (${f.ruleName}: null).` };
+  if (f.notComparable) return { ...base, note: `Not compared: ${f.notComparable}. Accuracy is still compared.` };
   const missing = [f.baseline === null ? 'baseline' : '', f.candidate === null ? 'candidate' : ''].filter(Boolean);
   if (missing.length) return { ...base, note: `Not measured in the ${missing.join(' and ')} run${missing.length > 1 ? 's' : ''}.` };
   if (f.baseline === 0) return { ...base, note: 'The baseline figure is 0; a relative change is undefined.' };
@@ -55,16 +76,18 @@ function perfCheck(suite: string | null, f: PerfFigure): GateCheck {
 export function suitePerfChecks(p: SuitePairing, rule: GateRule): GateCheck[] {
   const b: Perf = p.baseline.perf;
   const c: Perf = p.candidate.perf;
+  const notComparable = loadMismatch(p);
   return [
-    perfCheck(p.suite, { name: 'output tokens/s', suffix: 'tok/s', baseline: b.outputTokensPerSec, candidate: c.outputTokensPerSec, higherIsBetter: true, tolerancePct: rule.maxThroughputDropPct, ruleName: 'maxThroughputDropPct' }),
-    perfCheck(p.suite, { name: 'TTFT p50', suffix: 'ms', baseline: b.ttftMs?.p50 ?? null, candidate: c.ttftMs?.p50 ?? null, higherIsBetter: false, tolerancePct: rule.maxTtftP50RisePct, ruleName: 'maxTtftP50RisePct' }),
-    perfCheck(p.suite, { name: 'TTFT p99', suffix: 'ms', baseline: b.ttftMs?.p99 ?? null, candidate: c.ttftMs?.p99 ?? null, higherIsBetter: false, tolerancePct: rule.maxTtftP99RisePct, ruleName: 'maxTtftP99RisePct' }),
+    perfCheck(p.suite, { name: 'output tokens/s', suffix: 'tok/s', baseline: b.outputTokensPerSec, candidate: c.outputTokensPerSec, higherIsBetter: true, tolerancePct: rule.maxThroughputDropPct, ruleName: 'maxThroughputDropPct', notComparable }),
+    perfCheck(p.suite, { name: 'TTFT p50', suffix: 'ms', baseline: b.ttftMs?.p50 ?? null, candidate: c.ttftMs?.p50 ?? null, higherIsBetter: false, tolerancePct: rule.maxTtftP50RisePct, ruleName: 'maxTtftP50RisePct', notComparable }),
+    perfCheck(p.suite, { name: 'TTFT p99', suffix: 'ms', baseline: b.ttftMs?.p99 ?? null, candidate: c.ttftMs?.p99 ?? null, higherIsBetter: false, tolerancePct: rule.maxTtftP99RisePct, ruleName: 'maxTtftP99RisePct', notComparable }),
   ];
 }
 
-/** Peak VRAM of the whole run (the sampler sums the selected GPUs per poll). */
-export function vramCheck(baseline: Results, candidate: Results, rule: GateRule): GateCheck {
+/** Peak VRAM of the whole run (the sampler sums the selected GPUs per poll); skipped when a suite's load differs. */
+export function vramCheck(baseline: Results, candidate: Results, rule: GateRule, notComparable: string | null = null): GateCheck {
   return perfCheck(null, {
+    notComparable,
     name: 'peak VRAM',
     suffix: 'MiB',
     baseline: baseline.memory.peakVramMiB,

@@ -10,10 +10,11 @@ import { CHECK_HEADER, checkCells, exitCodeOf, type GateCheck } from './gate-che
 import { checkComparable } from './gate-comparable.ts';
 import { gateJunit } from './gate-junit.ts';
 import { gateMarkdown } from './gate-md.ts';
-import { erroredCheck, suitePerfChecks, vramCheck } from './gate-perf.ts';
+import { erroredCheck, loadMismatch, suitePerfChecks, vramCheck } from './gate-perf.ts';
 import { loadSampleInfoFromConfig, type LoadSampleInfo } from './gate-references.ts';
 import { loadGateRules, ruleFor, type GateRule } from './gate-rules.ts';
 import { loadRun, loadSamples, type LoadedRun } from './load-run.ts';
+import { runCaveats } from './run-caveats.ts';
 import { textTable } from './text-table.ts';
 
 export interface GateParams {
@@ -75,11 +76,21 @@ export async function gateRuns(params: GateParams): Promise<GateOutcome> {
         ...suitePerfChecks(pairing, rule),
       );
     }
-    checks.push(vramCheck(baseline.results, candidate.results, override(rules.defaults)));
+    const mismatches = comparable.pairings.flatMap((p) => {
+      const why = loadMismatch(p);
+      return why ? [`${p.suite}: ${why}`] : [];
+    });
+    checks.push(vramCheck(baseline.results, candidate.results, override(rules.defaults), mismatches.length ? `performance is not compared (${mismatches.join('; ')})` : null));
+    for (const m of mismatches) notes.push(`${m}: throughput, TTFT and peak VRAM are not compared; accuracy and errored samples are.`);
+    const unrecorded = [baseline, candidate].filter((r) => r.results.suites.some((s) => !s.load)).map((r) => (r === baseline ? 'baseline' : 'candidate'));
+    if (unrecorded.length) notes.push(`The ${unrecorded.join(' and ')} run does not record its load settings (made before they were recorded): performance is compared without checking that the loads match.`);
     if (hardwareOf(baseline) !== hardwareOf(candidate)) {
       notes.push(`The baseline ran on ${hardwareOf(baseline)} and the candidate on ${hardwareOf(candidate)}: the performance checks compare different hardware.`);
     }
   }
+  // first among the notes: a fallback model or synthetic data makes the whole verdict meaningless
+  const caveats = (['baseline', 'candidate'] as const).flatMap((name) => runCaveats((name === 'baseline' ? baseline : candidate).results).map((c) => `The ${name} run ${c}.`));
+  notes.unshift(...caveats);
   const exitCode = exitCodeOf(checks);
   const out = params.out ?? candidate.dir;
   mkdirSync(out, { recursive: true });

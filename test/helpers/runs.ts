@@ -6,7 +6,7 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { getStyledSuite } from '../../suites/index.ts';
-import { resultsSchema, type Perf, type Results, type SuiteResult } from '../../src/report/schema.ts';
+import { resultsSchema, type LoadSettings, type Perf, type Results, type SuiteResult } from '../../src/report/schema.ts';
 import { bootstrapMeanCi, mean } from '../../src/run/stats.ts';
 import type { SampleResult, SuiteId } from '../../src/types.ts';
 
@@ -29,6 +29,9 @@ export interface FixtureSuite {
   perf?: Partial<Perf>;
   /** The judge that read the answers (MathVista), null or absent for none. */
   judge?: SuiteResult['judge'];
+  /** Overrides of the default load (concurrency 1, unthrottled); null: a run made before loads were recorded. */
+  load?: Partial<LoadSettings> | null;
+  source?: SuiteResult['dataset']['source'];
 }
 
 export interface FixtureRun {
@@ -77,7 +80,7 @@ function suiteResult(f: FixtureSuite): SuiteResult {
     metrics: { [primary]: { value: scores.length ? mean(scores) : null, ci95: suite.scorer.perSampleMean ? bootstrapMeanCi(scores) : null } },
     counts: { total: f.samples.length, scored: scores.length, errored, erroredByKind: { backend: errored, timeout: 0, input: 0, judge: 0 } },
     dataset: {
-      source: 'local',
+      source: f.source ?? 'local',
       repo: `fixture/${f.suite}`,
       config: 'default',
       split: 'test',
@@ -88,6 +91,7 @@ function suiteResult(f: FixtureSuite): SuiteResult {
     perf: { ...timedPerf(), ...f.perf },
     judge: f.judge ?? null,
     judgePerf: null,
+    ...(f.load === null ? {} : { load: { concurrency: 1, requestRate: null, clientWorkers: null, maxTokens: suite.generation.maxTokens, promptStyle: 'lmms-eval', ...f.load } }),
   };
 }
 
