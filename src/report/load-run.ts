@@ -6,7 +6,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { z } from 'zod';
 import { UserError } from '../errors.ts';
-import { journalKey } from '../run/journal.ts';
+import { fromJournalLine, journalKey } from '../run/journal.ts';
 import type { SampleResult } from '../types.ts';
 import { resultsSchema, type Results } from './schema.ts';
 
@@ -85,7 +85,7 @@ export function loadSamples(run: LoadedRun, opts: { required?: boolean } = {}): 
     if (line.state === 'scored' && (line.score === null || line.prediction === null)) {
       throw new UserError(`${path}:${i + 1}: a scored sample needs a numeric score and a prediction.`);
     }
-    byKey.set(journalKey(line.suite, line.id), line as unknown as SampleResult);
+    byKey.set(journalKey(line.suite, line.id), fromJournalLine(line) as unknown as SampleResult);
   }
   return [...byKey.values()];
 }

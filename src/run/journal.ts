@@ -7,6 +7,27 @@ import { createInterface } from 'node:readline';
 import type { SampleResult } from '../types.ts';
 import { UserError } from '../errors.ts';
 
+/** Answers longer than this are stored once in samples.jsonl (see toJournalLine). */
+export const STORED_ONCE_CHARS = 1024;
+
+/**
+ * A result as one samples.jsonl line. A long answer is stored once: `extracted` is left out when it
+ * is the prediction itself and longer than STORED_ONCE_CHARS (a multi-MiB answer would otherwise be
+ * written twice); `fromJournalLine` puts it back. Short answers keep both fields.
+ */
+export function toJournalLine(result: SampleResult): string {
+  if (result.state === 'scored' && result.extracted === result.prediction && result.prediction.length > STORED_ONCE_CHARS) {
+    const { extracted: _same, ...rest } = result;
+    return JSON.stringify(rest);
+  }
+  return JSON.stringify(result);
+}
+
+/** A parsed samples.jsonl line as a SampleResult (see toJournalLine). */
+export function fromJournalLine<T extends { state?: unknown; prediction?: unknown; extracted?: unknown }>(line: T): T {
+  return line.state === 'scored' && line.extracted === undefined ? { ...line, extracted: line.prediction } : line;
+}
+
 /** Results are keyed by suite and id: one run directory may hold several suites. */
 export function journalKey(suite: string, id: string): string {
   return `${suite}/${id}`;
@@ -42,7 +63,7 @@ export function openJournal(path: string, options: JournalOptions = {}): Journal
       lineNo++;
       let parsed: SampleResult | null = null;
       try {
-        parsed = line.trim() ? (JSON.parse(line) as SampleResult) : null;
+        parsed = line.trim() ? fromJournalLine(JSON.parse(line) as SampleResult) : null;
       } catch {
         parsed = null;
       }
@@ -79,7 +100,7 @@ export function openJournal(path: string, options: JournalOptions = {}): Journal
     append(result) {
       const line = options.invocation ? { ...result, invocation: options.invocation } : result;
       // one write call per line: a kill leaves whole lines or one torn last line
-      writeSync(fd, `${JSON.stringify(line)}\n`);
+      writeSync(fd, `${toJournalLine(line)}\n`);
       results.set(journalKey(result.suite, result.id), line);
     },
     close() {
@@ -91,7 +112,7 @@ export function openJournal(path: string, options: JournalOptions = {}): Journal
 /** Rewrites the journal in dataset order with final (corpus-aware) scores; atomic via rename. */
 export function rewriteJournal(path: string, results: readonly SampleResult[]): void {
   const tmp = `${path}.tmp`;
-  writeFileSync(tmp, results.map((r) => `${JSON.stringify(r)}\n`).join(''));
+  writeFileSync(tmp, results.map((r) => `${toJournalLine(r)}\n`).join(''));
   renameSync(tmp, path);
 }
 
@@ -114,6 +135,6 @@ export async function* readJournalLines(path: string): AsyncGenerator<{ index: n
       continue;
     }
     const r = parsed as SampleResult | null;
-    if (r && typeof r.id === 'string' && typeof r.suite === 'string') yield { index, result: r };
+    if (r && typeof r.id === 'string' && typeof r.suite === 'string') yield { index, result: fromJournalLine(r) };
   }
 }

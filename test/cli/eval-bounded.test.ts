@@ -41,6 +41,16 @@ describe('eval: bounded responses', () => {
     expect(results.memory.peakRssMiB).toBeLessThan(1024);
   });
 
+  it('a long answer under the cap is stored once in samples.jsonl', async () => {
+    server = await startOpenAiServer({ script: { chunks: 4, chunkChars: 512 * 1024 } });
+    const out = join(mkdtempSync(join(tmpdir(), 'eval-bounded-')), 'run');
+    const r = await runCli(['eval', '--suite', 'chartqa', '--data', 'sample', '--backend', 'openai', '--base-url', server.baseUrl, '--limit', '1', '--out', out], { env });
+    expect(r.code, r.stderr).toBe(0);
+    const [line] = readFileSync(join(out, 'samples.jsonl'), 'utf8').trim().split('\n');
+    expect(JSON.parse(line).prediction).toHaveLength(2 * MiB);
+    expect(line.length).toBeLessThan(2 * MiB + 4096); // not 4 MiB: prediction and extracted are one text
+  });
+
   it('--max-response-bytes sets the cap', async () => {
     server = await startOpenAiServer({ script: { chunks: 20, chunkChars: 10_000 } });
     const out = join(mkdtempSync(join(tmpdir(), 'eval-bounded-')), 'run');

@@ -2,7 +2,7 @@ import { appendFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { journalKey, openJournal, rewriteJournal } from '../../src/run/journal.ts';
+import { journalKey, openJournal, readJournalLines, rewriteJournal } from '../../src/run/journal.ts';
 import type { SampleResult } from '../../src/types.ts';
 
 const scored = (id: string): SampleResult => ({ suite: 'vqav2', id, state: 'scored', prediction: 'yes', extracted: 'yes', score: 1 });
@@ -70,5 +70,28 @@ describe('journal', () => {
     j.close();
     rewriteJournal(path, [scored('a'), scored('b')]);
     expect(readFileSync(path, 'utf8').trim().split('\n').map((l) => (JSON.parse(l) as SampleResult).id)).toEqual(['a', 'b']);
+  });
+
+  it('stores a long prediction once: extracted is left out when it is the (long) prediction, and restored on reading', async () => {
+    const path = tmpFile();
+    const long = 'x'.repeat(100_000);
+    const j = openJournal(path, { invocation: 'inv-1' });
+    const answer = (id: string, prediction: string, extracted: string): SampleResult => ({ suite: 'vqav2', id, state: 'scored', prediction, extracted, score: 1 });
+    j.append(answer('a', long, long));
+    j.append(answer('b', ' B ', 'B'));
+    j.append(answer('c', 'short', 'short'));
+    j.close();
+    const text = readFileSync(path, 'utf8');
+    expect(text.length).toBeLessThan(101_000);
+    const lines = text.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect('extracted' in lines[0]).toBe(false);
+    expect(lines[1]).toMatchObject({ extracted: 'B', invocation: 'inv-1' });
+    expect(lines[2]).toMatchObject({ extracted: 'short', prediction: 'short' }); // short answers keep both fields
+    const again = openJournal(path);
+    expect(again.results.get(journalKey('vqav2', 'a'))).toMatchObject({ extracted: long, prediction: long, invocation: 'inv-1' });
+    again.close();
+    const streamed = [];
+    for await (const { result } of readJournalLines(path)) streamed.push(result);
+    expect(streamed[0]).toMatchObject({ extracted: long });
   });
 });
