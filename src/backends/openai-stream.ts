@@ -12,8 +12,13 @@
 //   (a server that ignored "stream": true, a proxy's HTML page) can be told from a dropped connection.
 // A chunk carrying an `error` object ends the read with a BackendError; 5xx/429 codes are retryable.
 // `maxBytes` bounds the body (sse.ts): past it the read stops with a final BackendError.
+// streamGeneration turns a finished read into the Generation (or the error) the backend returns;
+// reading and interpreting need no fetch, so a client in a worker thread can reuse both.
 
+import type { Generation } from '../types.ts';
 import { BackendError } from './backend-error.ts';
+import { displayUrl, serverMessage } from './http-errors.ts';
+import { redact } from './redact.ts';
 import { readSse, type SseStats } from './sse.ts';
 
 export interface ChatStreamResult {
@@ -105,6 +110,47 @@ async function readEvents(body: ReadableStream<Uint8Array>, options: ReadChatStr
       if (completion !== undefined) result.completionTokens = completion;
     }
   }
+}
+
+/** Where a stream came from, for messages and the timing. */
+export interface StreamOrigin {
+  /** Monotonic ms just before the request was sent. */
+  startMs: number;
+  url: string;
+  status: number;
+  contentType: string | null;
+  apiKey?: string;
+}
+
+/**
+ * The Generation a finished stream amounts to, or the BackendError that says why it is none:
+ * - a body with no server-sent event at all (a server that ignored "stream": true and sent JSON, a
+ *   proxy's HTML page) is final, quoting what arrived;
+ * - a stream cut short before any output is a dropped connection (retryable); one that finished
+ *   without any choice is final;
+ * - a stream that ended with neither [DONE] nor a finish_reason is kept (vLLM's client accepts it
+ *   too) but flagged `incomplete`: the answer may be cut short.
+ * Token counts come from the usage chunk (`server`), else the content chunks are counted (`estimate`).
+ */
+export function streamGeneration(s: ChatStreamResult, origin: StreamOrigin): Generation {
+  const where = displayUrl(origin.url);
+  if (s.events === 0 && s.bytes > 0 && !/^\s*(:|data:|event:|id:|retry:)/.test(s.head)) {
+    const type = origin.contentType ?? 'no content-type';
+    const why = /json/i.test(type) ? 'a JSON body instead of an event stream (the server ignored "stream": true, or it is not an OpenAI-compatible chat endpoint)' : 'no server-sent events';
+    throw new BackendError(redact(`HTTP ${origin.status} from ${where} (${type}) had ${why}: ${serverMessage(s.head).slice(0, 200) || 'empty body'}`, origin.apiKey));
+  }
+  if (s.endMs === undefined) {
+    throw new BackendError(s.done ? `${where} finished the stream without any choices.` : `The stream from ${where} ended before any output.`, { retryable: !s.done });
+  }
+  const server = s.completionTokens !== undefined;
+  return {
+    text: s.text,
+    ...(s.promptTokens !== undefined ? { promptTokens: s.promptTokens } : {}),
+    outputTokens: server ? (s.completionTokens as number) : s.contentChunks,
+    tokenSource: server ? 'server' : 'estimate',
+    timing: { startMs: origin.startMs, firstTokenMs: s.firstTokenMs, chunkMs: s.chunkMs, endMs: s.endMs },
+    ...(!s.done && s.finishReason === undefined ? { incomplete: 'the stream ended without [DONE] or a finish_reason; the answer may be cut short' } : {}),
+  };
 }
 
 function streamError(error: Json): BackendError {

@@ -19,7 +19,7 @@ import type { Backend, ContentPart, Generation, Message, ModelInfo, Request } fr
 import { BackendError, redact } from './backend-error.ts';
 import { checkBaseUrl, displayUrl, errorFromNetwork, errorFromResponse, readBodyText, serverMessage } from './http-errors.ts';
 import { imageDataUrl } from './openai-image.ts';
-import { readChatStream, type ChatStreamResult } from './openai-stream.ts';
+import { readChatStream, streamGeneration, type ChatStreamResult } from './openai-stream.ts';
 import { DEFAULT_MAX_RESPONSE_BYTES } from './sse.ts';
 
 export interface OpenAiBackendOptions {
@@ -179,34 +179,7 @@ export function createOpenAiBackend(options: OpenAiBackendOptions): Backend {
     } catch (e) {
       throw aborted(signal) ?? scrub(errorFromNetwork(e, chatUrl, apiKey, 'stream'));
     }
-    if (s.events === 0 && s.bytes > 0 && !/^\s*(:|data:|event:|id:|retry:)/.test(s.head)) throw notAnEventStream(res, s.head);
-    if (s.endMs === undefined) {
-      // Cut short before any output is a dropped connection; a finished stream with no output is not.
-      throw new BackendError(
-        s.done
-          ? `${displayUrl(chatUrl)} finished the stream without any choices.`
-          : `The stream from ${displayUrl(chatUrl)} ended before any output.`,
-        { retryable: !s.done },
-      );
-    }
-    const server = s.completionTokens !== undefined;
-    return {
-      text: s.text,
-      ...(s.promptTokens !== undefined ? { promptTokens: s.promptTokens } : {}),
-      outputTokens: server ? (s.completionTokens as number) : s.contentChunks,
-      tokenSource: server ? 'server' : 'estimate',
-      timing: { startMs, firstTokenMs: s.firstTokenMs, chunkMs: s.chunkMs, endMs: s.endMs },
-      // vLLM's client accepts such a stream too; we score it but say the answer may be cut short
-      ...(!s.done && s.finishReason === undefined ? { incomplete: 'the stream ended without [DONE] or a finish_reason; the answer may be cut short' } : {}),
-    };
-  }
-
-  /** A 200 whose body held no server-sent event: a server that ignored "stream": true, or not a chat API. Final. */
-  function notAnEventStream(res: Response, head: string): BackendError {
-    const type = res.headers.get('content-type') ?? 'no content-type';
-    const said = serverMessage(head);
-    const why = /json/i.test(type) ? 'a JSON body instead of an event stream (the server ignored "stream": true, or it is not an OpenAI-compatible chat endpoint)' : 'no server-sent events';
-    return new BackendError(redact(`HTTP ${res.status} from ${displayUrl(chatUrl)} (${type}) had ${why}: ${said.slice(0, 200) || 'empty body'}`, apiKey));
+    return streamGeneration(s, { startMs, url: chatUrl, status: res.status, contentType: res.headers.get('content-type'), apiKey });
   }
 
   function scrub(e: BackendError): BackendError {
