@@ -1,9 +1,11 @@
-// `npm run bench [-- scorers|onnx|openai|parquet|startup]`: the project's benchmarks, one table each.
+// `npm run bench [-- scorers|onnx|openai|memory|parquet|startup]`: the project's benchmarks, one table each.
 // Numbers hold for this machine at this moment; compare ratios measured side by side, never
 // absolute times across machines.
 
 import { cpus } from 'node:os';
+import { benchMemory } from './memory.bench.ts';
 import { benchOnnx } from './onnx.bench.ts';
+import { benchOpenAiLoad } from './openai-load.bench.ts';
 import { benchOpenAiOverhead } from './openai-overhead.bench.ts';
 import { benchParquet } from './parquet.bench.ts';
 import { benchCocoMemory, benchMmmuOfficial, benchScorers, benchScorersFresh } from './scorers.bench.ts';
@@ -31,12 +33,18 @@ if (want('scorers')) {
   console.table(await benchCocoMemory());
 }
 if (want('openai')) {
-  section('openai backend: harness vs a minimal client, loopback server answering instantly, chartqa images');
+  section('openai load: the CLI vs a minimal client against a server scripted at TTFT 120 ms, 15 ms x 10 tokens; errors against what the server recorded (median [min, max] over rounds)');
+  console.table(await benchOpenAiLoad());
+  section('openai backend: per-sample overhead vs a minimal client, loopback server answering instantly, chartqa images');
   console.table(await benchOpenAiOverhead());
 }
 if (want('onnx')) {
   section('onnx backend: tiny random SmolVLM, tokens/s, peak RSS and per-sample overhead');
   console.log(await benchOnnx());
+}
+if (want('memory')) {
+  section('eval peak RSS as the run grows: synthetic VQAv2, replay and openai (instant loopback server); must stay within 1.25x from 1k to 50k samples');
+  console.table(await benchMemory());
 }
 if (want('startup')) {
   section('CLI start-up: whole-process wall time, commands alternated, 30 rounds');

@@ -26,7 +26,8 @@ function timed(fn: () => void): { wallMs: number; cpuMs: number } {
 
 /** What `npm run score` does with a scored set: the aggregates and the headline bootstrap interval. */
 function scoreWithCi(scorer: Scorer, inputs: readonly ScoreInput[]): void {
-  aggregateWithCi(scorer, scorer.scoreSet(inputs));
+  const set = scorer.scoreSet(inputs);
+  aggregateWithCi(scorer, set.aggregate, Float64Array.from(set.samples, (s) => s.score));
 }
 
 function firstAndWarm(scorer: Scorer, inputs: readonly ScoreInput[], repeats: number): Record<string, number> {

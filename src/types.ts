@@ -1,6 +1,7 @@
 // The one vocabulary of the harness (../shared/design.md): Sample, Suite, Request, Generation,
 // Backend, Scorer, SampleResult, Report. Every stage passes these plain values along.
 
+import type { LoopDelayStats } from './load/loop-delay.ts';
 import type { Extracted, ScoreInput, Scorer } from './scorers/types.ts';
 
 export type { Extracted, MetricId, ScoreInput, Scorer } from './scorers/types.ts';
@@ -107,6 +108,18 @@ export interface Backend {
   metricsUrl?: string;
   /** What a backend that owns the device measured itself (a torch worker): peak memory, device, versions. */
   report?(): BackendReport;
+  /** The load generator of a backend that sends requests over the network (openai), for its self-check. */
+  client?: LoadClient;
+}
+
+/** The threads that send requests and read responses, and how late their event loops ran. */
+export interface LoadClient {
+  /** Worker threads; 0 when responses are read on the main thread. */
+  workers: number;
+  /** Starts the measured window (after warm-up); resolves once every client thread is up. */
+  resetLoopDelay(): Promise<void>;
+  /** Each client thread's event-loop delay since the last reset. */
+  loopDelay(): Promise<LoopDelayStats[]>;
 }
 
 export interface BackendReport {

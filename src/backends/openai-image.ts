@@ -24,6 +24,19 @@ export async function imageDataUrl(image: ImageInput, options: ImageDataUrlOptio
   return `data:${mime};base64,${Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64')}`;
 }
 
+/** Data URLs as bytes by image bytes: datasets repeat an image for several questions in a row. */
+const urlBytes = new WeakMap<Uint8Array, { maxBytes: number; url: Buffer }>();
+
+/** imageDataUrl as ASCII bytes, encoded once per distinct image (while its bytes are alive). */
+export async function imageDataUrlBytes(image: ImageInput, options: ImageDataUrlOptions = {}): Promise<Buffer> {
+  const maxBytes = options.maxBytes ?? DEFAULT_MAX_IMAGE_BYTES;
+  const hit = urlBytes.get(image.bytes);
+  if (hit && hit.maxBytes === maxBytes) return hit.url;
+  const url = Buffer.from(await imageDataUrl(image, { maxBytes }), 'latin1');
+  urlBytes.set(image.bytes, { maxBytes, url });
+  return url;
+}
+
 interface Encoded {
   mime: 'image/png' | 'image/jpeg' | 'image/webp';
   bytes: Uint8Array;

@@ -13,13 +13,20 @@
 // `max_tokens` and keep using that. The API key goes only into the Authorization header; a base URL
 // with user:password is refused (fetch would put it in every error message, and config.json would
 // keep it). Bodies are bounded: the stream by `maxResponseBytes`, error bodies by ERROR_BODY_BYTES.
+// Requests are sent and their streams read by the load generator's client (src/load/): worker
+// threads with `clientWorkers` > 0, the calling thread otherwise; either way the same code reads
+// the stream (openai-stream.ts), and this file maps what it got (an error status, a stream, a
+// network failure).
 
 import { UserError } from '../errors.ts';
+import { TransportError } from '../load/chat-post.ts';
+import { createClientPool, createInProcessClient, type ChatClient } from '../load/client-pool.ts';
+import { assembleBody, imagePlaceholder } from '../load/request-body.ts';
 import type { Backend, ContentPart, Generation, Message, ModelInfo, Request } from '../types.ts';
 import { BackendError, redact } from './backend-error.ts';
 import { checkBaseUrl, displayUrl, errorFromNetwork, errorFromResponse, readBodyText, serverMessage } from './http-errors.ts';
-import { imageDataUrl } from './openai-image.ts';
-import { readChatStream, streamGeneration, type ChatStreamResult } from './openai-stream.ts';
+import { imageDataUrlBytes } from './openai-image.ts';
+import { streamGeneration } from './openai-stream.ts';
 import { DEFAULT_MAX_RESPONSE_BYTES } from './sse.ts';
 
 export interface OpenAiBackendOptions {
@@ -41,6 +48,12 @@ export interface OpenAiBackendOptions {
   describeTimeoutMs?: number;
   /** A response body larger than this errors its sample (--max-response-bytes); 8 MiB by default. */
   maxResponseBytes?: number;
+  /** Worker threads that send requests and read streams; 0 or absent: the calling thread. */
+  clientWorkers?: number;
+  /** Test hook: each client worker blocks its event loop this long on every turn. */
+  clientStallMs?: number;
+  /** A ready client instead of one made from clientWorkers (tests, benchmarks); closed with the backend. */
+  client?: ChatClient;
 }
 
 /** Error bodies are only quoted (500 characters), so little of them is read. */
@@ -60,6 +73,9 @@ export function createOpenAiBackend(options: OpenAiBackendOptions): Backend {
   const chatUrl = `${base}/chat/completions`;
   let tokenParam: TokenParam = 'max_completion_tokens';
   let model: Promise<string> | undefined = options.model ? Promise.resolve(options.model) : undefined;
+  const client = options.client ?? (options.clientWorkers
+    ? createClientPool({ workers: options.clientWorkers, ...(options.clientStallMs ? { stallMs: options.clientStallMs } : {}) })
+    : createInProcessClient({ now }));
 
   function headers(jsonBody: boolean, accept: string): Record<string, string> {
     const h: Record<string, string> = { accept };
@@ -105,16 +121,20 @@ export function createOpenAiBackend(options: OpenAiBackendOptions): Backend {
     return id;
   }
 
-  async function toPayloadMessages(messages: Message[]): Promise<Array<{ role: Message['role']; content: OpenAiPart[] }>> {
-    const images = messages.reduce((n, m) => n + m.content.filter((p) => p.type === 'image').length, 0);
-    if (images > maxImages) {
-      throw new BackendError(`The request has ${images} images; this backend is configured for at most ${maxImages}.`, { kind: 'input' });
+  /** The payload messages with a placeholder per image, and each image's data URL bytes (request-body.ts). */
+  async function toPayloadMessages(messages: Message[]): Promise<{ messages: Array<{ role: Message['role']; content: OpenAiPart[] }>; images: Uint8Array[] }> {
+    const count = messages.reduce((n, m) => n + m.content.filter((p) => p.type === 'image').length, 0);
+    if (count > maxImages) {
+      throw new BackendError(`The request has ${count} images; this backend is configured for at most ${maxImages}.`, { kind: 'input' });
     }
-    const part = async (p: ContentPart): Promise<OpenAiPart> =>
-      p.type === 'text'
-        ? { type: 'text', text: p.text }
-        : { type: 'image_url', image_url: { url: await imageDataUrl(p.image, { maxBytes: options.maxImageBytes }) } };
-    return Promise.all(messages.map(async (m) => ({ role: m.role, content: await Promise.all(m.content.map(part)) })));
+    const images: Array<Promise<Uint8Array>> = [];
+    const part = (p: ContentPart): OpenAiPart => {
+      if (p.type === 'text') return { type: 'text', text: p.text };
+      images.push(imageDataUrlBytes(p.image, { maxBytes: options.maxImageBytes }));
+      return { type: 'image_url', image_url: { url: imagePlaceholder(images.length - 1) } };
+    };
+    const out = messages.map((m) => ({ role: m.role, content: m.content.map(part) }));
+    return { messages: out, images: await Promise.all(images) };
   }
 
   function payload(request: Request, modelId: string, messages: unknown, param: TokenParam): string {
@@ -140,46 +160,29 @@ export function createOpenAiBackend(options: OpenAiBackendOptions): Backend {
     }
     // a rejected key or a missing route is final; only a transient failure is retried
     const modelId = await resolveModel();
-    const messages = await toPayloadMessages(request.messages);
+    const { messages, images } = await toPayloadMessages(request.messages);
 
     for (let attempt = 0; ; attempt++) {
       const param = tokenParam;
-      const body = payload(request, modelId, messages, param);
+      const body = assembleBody(payload(request, modelId, messages, param), images);
       signal.throwIfAborted();
-      const startMs = now();
-      let res: Response;
+      let reply;
       try {
-        res = await fetchFn(chatUrl, { method: 'POST', headers: headers(true, 'text/event-stream'), body, signal });
+        reply = await client.post({ url: chatUrl, headers: headers(true, 'text/event-stream'), body, maxResponseBytes, maxErrorBytes: ERROR_BODY_BYTES }, signal);
       } catch (e) {
-        throw aborted(signal) ?? errorFromNetwork(e, chatUrl, apiKey, 'request');
+        throw aborted(signal) ?? scrub(e instanceof TransportError ? errorFromNetwork(e.cause, chatUrl, apiKey, e.phase) : errorFromNetwork(e, chatUrl, apiKey, 'stream'));
       }
-      if (!res.ok) {
-        let bodyText = '';
-        try {
-          bodyText = await readBodyText(res, ERROR_BODY_BYTES);
-        } catch (e) {
-          throw aborted(signal) ?? errorFromNetwork(e, chatUrl, apiKey, 'stream');
-        }
-        if (res.status === 400 && param === 'max_completion_tokens' && attempt === 0 && rejectsTokenParam(bodyText)) {
+      if (reply.kind === 'status') {
+        const { status, bodyText } = reply;
+        if (status === 400 && param === 'max_completion_tokens' && attempt === 0 && rejectsTokenParam(bodyText)) {
           tokenParam = 'max_tokens';
           continue;
         }
-        if (attempt > 0 && res.status === 400 && rejectsTokenParam(bodyText)) tokenParam = 'max_completion_tokens';
-        throw errorFromResponse({ status: res.status, statusText: res.statusText, bodyText, retryAfter: res.headers.get('retry-after'), url: chatUrl, apiKey });
+        if (attempt > 0 && status === 400 && rejectsTokenParam(bodyText)) tokenParam = 'max_completion_tokens';
+        throw errorFromResponse({ status, statusText: reply.statusText, bodyText, retryAfter: reply.retryAfter, url: chatUrl, apiKey });
       }
-      if (!res.body) throw new BackendError(`HTTP ${res.status} from ${displayUrl(chatUrl)} had no body.`, { retryable: true });
-      return finish(res as Response & { body: ReadableStream<Uint8Array> }, startMs, signal);
+      return streamGeneration(reply.stream, { startMs: reply.startMs, url: chatUrl, status: reply.status, contentType: reply.contentType, apiKey });
     }
-  }
-
-  async function finish(res: Response & { body: ReadableStream<Uint8Array> }, startMs: number, signal: AbortSignal): Promise<Generation> {
-    let s: ChatStreamResult;
-    try {
-      s = await readChatStream(res.body, { now, signal, maxBytes: maxResponseBytes });
-    } catch (e) {
-      throw aborted(signal) ?? scrub(errorFromNetwork(e, chatUrl, apiKey, 'stream'));
-    }
-    return streamGeneration(s, { startMs, url: chatUrl, status: res.status, contentType: res.headers.get('content-type'), apiKey });
   }
 
   function scrub(e: BackendError): BackendError {
@@ -196,7 +199,14 @@ export function createOpenAiBackend(options: OpenAiBackendOptions): Backend {
     }
   }
 
-  return { id: 'openai', maxImages, describe, generate };
+  return {
+    id: 'openai',
+    maxImages,
+    describe,
+    generate,
+    client: { workers: client.workers, resetLoopDelay: client.resetLoopDelay, loopDelay: client.loopDelay },
+    close: client.close,
+  };
 }
 
 /** A 400 that says the server does not know `max_completion_tokens` (older vLLM, TGI, llama.cpp). */

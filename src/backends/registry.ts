@@ -2,6 +2,7 @@
 // and says which flag is missing. Each factory imports its backend when called, so `list`, `--help`
 // and the other commands never load ONNX Runtime, transformers.js, sharp or an HTTP client.
 
+import { availableParallelism } from 'node:os';
 import { UserError, unknownName } from '../errors.ts';
 import type { Backend } from '../types.ts';
 import type { OnnxProgress } from './onnx.ts';
@@ -22,6 +23,8 @@ export interface BackendOptions {
   python?: string;
   /** openai: a response body past this many bytes errors its sample. */
   maxResponseBytes?: number;
+  /** openai: worker threads that send requests and read streams (0: the main thread). */
+  clientWorkers?: number;
 }
 
 export interface BackendDeps {
@@ -72,6 +75,7 @@ export const backends: Readonly<Record<string, BackendEntry>> = {
       if (o.apiKeyEnv && !apiKey) throw new UserError(`--api-key-env ${o.apiKeyEnv}: that environment variable is not set.`);
       const extraBody = parseExtraBody(o.extraBody);
       const [{ createOpenAiBackend }, { metricsUrl }] = await Promise.all([import('./openai.ts'), import('./server-metrics.ts')]);
+      const stall = Number(env.VLM_HARNESS_CLIENT_STALL_MS ?? 0);
       const backend = createOpenAiBackend({
         baseUrl: o.baseUrl,
         ...(o.model ? { model: o.model } : {}),
@@ -79,6 +83,9 @@ export const backends: Readonly<Record<string, BackendEntry>> = {
         ...(extraBody ? { extraBody } : {}),
         ...(o.maxImages ? { maxImages: o.maxImages } : {}),
         ...(o.maxResponseBytes ? { maxResponseBytes: o.maxResponseBytes } : {}),
+        clientWorkers: o.clientWorkers ?? defaultClientWorkers(),
+        // test hook: an overloaded client on purpose (the saturation check's test)
+        ...(stall > 0 ? { clientStallMs: stall } : {}),
       });
       return { ...backend, metricsUrl: metricsUrl(o.baseUrl) };
     },
@@ -106,6 +113,11 @@ export const backends: Readonly<Record<string, BackendEntry>> = {
     },
   },
 };
+
+/** One client worker per CPU the process may use, at most 8 (each handles hundreds of streams). */
+export function defaultClientWorkers(): number {
+  return Math.max(1, Math.min(8, availableParallelism()));
+}
 
 export const BACKEND_IDS = Object.keys(backends);
 

@@ -62,10 +62,12 @@ export async function* readParquetRows(
       const groupRows = Number(metadata.row_groups[g].num_rows);
       const take = Math.min(groupRows, limit - emitted);
       if (take > 0) {
-        const rows = await readGroup({ file, handle, metadata, compressors, group: g, groupStart, take, fix });
+        const rows: Array<Record<string, unknown> | undefined> = await readGroup({ file, handle, metadata, compressors, group: g, groupStart, take, fix });
         const copies = new Map<Uint8Array, Uint8Array>();
-        for (const row of rows) {
+        for (let i = 0; i < rows.length; i++) {
           signal?.throwIfAborted();
+          const row = rows[i]!;
+          rows[i] = undefined; // a row read is no longer held by the group (a long run's heap stays flat)
           yield plainRow(row, copies);
           emitted++;
         }

@@ -35,8 +35,10 @@ export interface JudgeSuiteStats {
 export interface JudgeSuiteParams {
   suite: JudgedSuite;
   judging: SuiteJudging;
-  stubs: readonly SampleStub[];
-  results: ReadonlyMap<string, SampleResult>;
+  /** The selection in dataset order (the run's sample spill is read once). */
+  stubs: Iterable<SampleStub>;
+  /** Finished samples by journal key (the journal reads each from its file). */
+  results: { get(key: string): SampleResult | undefined };
   judge: Judge;
   signal: AbortSignal;
   onProgress?: (done: number, total: number) => void;

@@ -8,6 +8,7 @@
 import { unknownName } from '../errors.ts';
 import type { SampleResult } from '../types.ts';
 import { describeLoad, loadDifferences } from './load-compare.ts';
+import { SATURATION_MESSAGE } from '../load/client-check.ts';
 import type { LoadedRun } from './load-run.ts';
 import { runCaveats } from './run-caveats.ts';
 import type { LoadSettings, SuiteResult } from './schema.ts';
@@ -55,6 +56,8 @@ export interface SuiteCell {
    * different loads: the performance ratios are then left out (null).
    */
   sameLoad: boolean;
+  /** The run's load generator could not keep up: its latency and throughput are not trustworthy. */
+  clientSaturated: boolean;
 }
 
 export interface SuiteColumn {
@@ -180,13 +183,15 @@ export function buildComparison(runs: readonly LoadedRun[], opts: { reference?: 
       loadWarning = `${id}: performance is compared only under equal load; the reference row ${rows[referenceIndex].label} ran at ${refText}, and these rows differ (reference vs row): ${otherLoad.join('; ')}. Their throughput, TTFT and VRAM ratios are left out; accuracy is still compared.`;
       warnings.push(loadWarning);
     }
-    const cells = found.map((f): SuiteCell | null => {
+    const cells = found.map((f, i): SuiteCell | null => {
       if (!f) return null;
       const p = f.result.perf;
       const m = f.result.metrics[f.result.primaryMetric];
       const peakVramMiB = f.run.results.memory.peakVramMiB;
       const comparable = sameLoad(f);
       const ratio = (a: number | null, b: number | null) => (comparable ? ratioOf(a, b) : null);
+      const clientSaturated = p.client?.saturated === true;
+      if (clientSaturated) warnings.push(`${rows[i].label}, ${id} (run ${f.run.results.runId}): ${SATURATION_MESSAGE}; its figures are marked ⚠ (${p.client?.reason ?? 'no reason recorded'}).`);
       return {
         run: f.run,
         result: f.result,
@@ -204,6 +209,7 @@ export function buildComparison(runs: readonly LoadedRun[], opts: { reference?: 
         sameData: refData ? dataKey(f.result) === dataKey(refData.result) : true,
         load: loadOf(f),
         sameLoad: comparable,
+        clientSaturated,
       };
     });
     return { id, primaryMetric: present[0].result.primaryMetric, cells, dataWarning, loadWarning };

@@ -44,6 +44,11 @@ function metricText(metric: string, cell: SuiteCell): string {
   return `${value}${ci}${cell.sameData ? '' : ' ⚠'}`;
 }
 
+/** A serving figure of a run whose client was saturated (its warning says why). */
+function flag(text: string, cell: SuiteCell): string {
+  return cell.clientSaturated ? `${text} ⚠` : text;
+}
+
 /** Who ran where: one line per row. */
 export function runsTable(c: Comparison): StringTable {
   return {
@@ -93,13 +98,13 @@ export function suiteTables(c: Comparison): StringTable[] {
           r.dtype ?? 'n/a',
           metricText(col.primaryMetric, cell),
           ...(withCard ? cardCells(col.primaryMetric, cell) : []),
-          num(cell.outputTokensPerSec, 1),
+          flag(num(cell.outputTokensPerSec, 1), cell),
           ratioText(cell.throughputRatio),
-          num(cell.requestsPerSec, 2),
-          num(cell.ttftP50Ms, 1),
+          flag(num(cell.requestsPerSec, 2), cell),
+          flag(num(cell.ttftP50Ms, 1), cell),
           ratioText(cell.ttftP50Ratio),
-          num(cell.ttftP99Ms, 1),
-          num(cell.tpotP50Ms, 1),
+          flag(num(cell.ttftP99Ms, 1), cell),
+          flag(num(cell.tpotP50Ms, 1), cell),
           num(cell.peakVramMiB, 0),
           ratioText(cell.vramRatio),
           loadText(cell),

@@ -36,12 +36,13 @@ function listIds(ids: readonly string[]): string {
   return ids.length > 5 ? `${shown}, … (${ids.length} in all)` : shown;
 }
 
-function comparabilityCheck(c: { suite: string; verdict: GateCheck['verdict']; baseline: string; candidate: string; note: string }): GateCheck {
+/** A comparability line of the verdict (text values); 'comparable data' unless named otherwise. */
+export function comparabilityCheck(c: { suite: string; verdict: GateCheck['verdict']; baseline: string; candidate: string; note: string; name?: string }): GateCheck {
   const { suite, verdict, baseline, candidate, note } = c;
   return {
     suite,
     kind: 'comparability',
-    name: 'comparable data',
+    name: c.name ?? 'comparable data',
     unit: { kind: 'text', baseline, candidate },
     baseline: null,
     candidate: null,

@@ -7,6 +7,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { accuracyCheck } from './gate-accuracy.ts';
 import { CHECK_HEADER, checkCells, exitCodeOf, type GateCheck } from './gate-check.ts';
+import { clientChecks } from './gate-client.ts';
 import { checkComparable } from './gate-comparable.ts';
 import { gateJunit } from './gate-junit.ts';
 import { gateMarkdown } from './gate-md.ts';
@@ -65,7 +66,7 @@ export async function gateRuns(params: GateParams): Promise<GateOutcome> {
     candidateSamples: loadSamples(candidate, { required: true })!,
     rules,
   });
-  const checks: GateCheck[] = [...comparable.checks];
+  const checks: GateCheck[] = [...comparable.checks, ...clientChecks(comparable.pairings, rules)];
   const notes = [...comparable.notes];
   if (exitCodeOf(checks) !== 2) {
     for (const pairing of comparable.pairings) {

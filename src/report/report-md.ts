@@ -3,6 +3,7 @@
 import { cardCaveats, formatDelta, inCiText } from './card-text.ts';
 import { errorReasonLines, incompleteLine } from './error-reasons-text.ts';
 import { describeLoad } from './load-compare.ts';
+import { LOOP_DELAY_P99_LIMIT_MS, SATURATION_MESSAGE } from '../load/client-check.ts';
 import { formatMetric } from './text-table.ts';
 import type { Results, SuiteResult } from './schema.ts';
 
@@ -81,6 +82,15 @@ export function reportMarkdown(results: Results): string {
     lines.push(
       `| ${s.id} | ${num(p.durationSec, 1)} | ${num(p.requestsPerSec)} | ${num(p.outputTokensPerSec, 1)} | ${ms(p.ttftMs?.p50)} | ${ms(p.ttftMs?.p99)} | ${ms(p.tpotMs?.p50)} | ${ms(p.e2eLatencyMs?.p50)} | ${ms(p.e2eLatencyMs?.p99)} | ${p.tokenSource} |`,
     );
+  }
+  const clients = results.suites.filter((s) => s.perf.client);
+  if (clients.length) lines.push('');
+  for (const s of clients) {
+    const c = s.perf.client!;
+    const threads = c.workers === 0 ? 'the main thread' : `${c.workers} client worker${c.workers > 1 ? 's' : ''}`;
+    const delay = c.loopDelayP99Ms === null ? 'not measured' : `${c.loopDelayP99Ms.toFixed(1)} ms`;
+    const verdict = c.saturated ? `**${SATURATION_MESSAGE}** (${mdCell(c.reason ?? '')})` : c.reason ? `kept up; ${mdCell(c.reason)}` : 'kept up';
+    lines.push(`- Load generator, ${s.id}: ${threads}, event-loop delay p99 ${delay} (limit ${LOOP_DELAY_P99_LIMIT_MS} ms): ${verdict}`);
   }
   for (const s of results.suites) {
     const n = s.perf.invocations ?? 1;

@@ -30,6 +30,22 @@ export const loadSchema = z.object({
   promptStyle: z.string(),
 });
 
+/** The load generator's self-check (src/load/client-check.ts). */
+export const perfClientSchema = z.object({
+  /** Worker threads that sent the requests and read the streams; 0 when the main thread did. */
+  workers: z.number().int(),
+  /** The highest 99th-percentile event-loop delay among the client threads, in ms; null when not measured. */
+  loopDelayP99Ms: z.number().nullable(),
+  /** The client could not keep up: its latency figures are not trustworthy. */
+  saturated: z.boolean(),
+  /** Why it is saturated, or why the requested rate was not reached; null when neither. */
+  reason: z.string().nullable(),
+  /** With --request-rate: the rate asked for and the rate the requests actually went out at. */
+  requestRate: z
+    .object({ requested: z.number(), achieved: z.number().nullable(), cappedByConcurrency: z.boolean() })
+    .nullable(),
+});
+
 export const perfSchema = z.object({
   durationSec: z.number(),
   /** Timed samples of the suite in samples.jsonl, whichever invocation generated them; durationSec sums those invocations' generation times. */
@@ -49,6 +65,8 @@ export const perfSchema = z.object({
   invocations: z.number().int().optional(),
   /** Set when those invocations ran under different load settings: compare these figures with nothing. */
   mixedLoad: z.boolean().optional(),
+  /** Null for backends that send no requests over the network (onnx, transformers, replay); absent in older runs. */
+  client: perfClientSchema.nullable().optional(),
 });
 
 /** The model card's number for a suite run under `--preset`, and where this run lands against it. */
@@ -179,6 +197,7 @@ export type SuiteResult = z.infer<typeof suiteResultSchema>;
 export type CardResult = z.infer<typeof cardSchema>;
 export type Perf = z.infer<typeof perfSchema>;
 export type LoadSettings = z.infer<typeof loadSchema>;
+export type PerfClient = z.infer<typeof perfClientSchema>;
 
 export function resultsJsonSchema(): object {
   return z.toJSONSchema(resultsSchema, { target: 'draft-2020-12' });

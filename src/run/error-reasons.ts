@@ -28,20 +28,31 @@ export function errorReason(r: Extract<SampleResult, { state: 'errored' }>): str
     .replace(/ \((attempt \d+|gave up after \d+ attempts)\)$/, '');
 }
 
-export function countErrorReasons(results: Iterable<SampleResult>, keep = KEPT_REASONS): ErrorReasons {
+/** Reasons counted one result at a time (final scoring streams a suite's results from disk). */
+export function createErrorReasonCounter(keep = KEPT_REASONS) {
   const counts = new Map<string, ErrorReason>();
-  for (const r of results) {
-    if (r.state !== 'errored') continue;
-    const reason = errorReason(r);
-    const key = `${r.error.kind}\0${reason}`;
-    const entry = counts.get(key) ?? { kind: r.error.kind, reason, count: 0 };
-    entry.count++;
-    counts.set(key, entry);
-  }
-  const all = [...counts.values()].sort((a, b) => b.count - a.count || (a.reason < b.reason ? -1 : a.reason > b.reason ? 1 : 0));
-  const rest = all.slice(keep);
   return {
-    reasons: all.slice(0, keep),
-    ...(rest.length ? { other: { reasons: rest.length, samples: rest.reduce((n, r) => n + r.count, 0) } } : {}),
+    add(r: SampleResult): void {
+      if (r.state !== 'errored') return;
+      const reason = errorReason(r);
+      const key = `${r.error.kind}\0${reason}`;
+      const entry = counts.get(key) ?? { kind: r.error.kind, reason, count: 0 };
+      entry.count++;
+      counts.set(key, entry);
+    },
+    result(): ErrorReasons {
+      const all = [...counts.values()].sort((a, b) => b.count - a.count || (a.reason < b.reason ? -1 : a.reason > b.reason ? 1 : 0));
+      const rest = all.slice(keep);
+      return {
+        reasons: all.slice(0, keep),
+        ...(rest.length ? { other: { reasons: rest.length, samples: rest.reduce((n, r) => n + r.count, 0) } } : {}),
+      };
+    },
   };
+}
+
+export function countErrorReasons(results: Iterable<SampleResult>, keep = KEPT_REASONS): ErrorReasons {
+  const counter = createErrorReasonCounter(keep);
+  for (const r of results) counter.add(r);
+  return counter.result();
 }

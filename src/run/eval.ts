@@ -3,7 +3,7 @@
 
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { getStyledSuite, getSuite } from '../../suites/index.ts';
 import type { OnnxProgress } from '../backends/onnx.ts';
@@ -19,11 +19,12 @@ import { judgeFromPlan } from '../judge/from-plan.ts';
 import { extractionNotes, judgeSuite, type JudgeSuiteResult } from '../judge/judge-suite.ts';
 import { cardTarget, compareWithCard, getPreset } from '../presets/card-presets.ts';
 import { PACKAGE_ROOT, packagePath } from '../package-root.ts';
+import { SATURATION_MESSAGE } from '../load/client-check.ts';
 import { RESULTS_SCHEMA_VERSION, resultsSchema, type Results, type SuiteResult } from '../report/schema.ts';
 import { probeHardware } from '../telemetry/probe.ts';
 import { startSampler } from '../telemetry/sampler.ts';
 import { writeReport } from '../report/write-report.ts';
-import type { Backend, DatasetSpec, ModelInfo, SampleResult } from '../types.ts';
+import type { Backend, DatasetSpec, ModelInfo } from '../types.ts';
 import { finalizeSuite } from './finalize.ts';
 import { planIdentity, type RunIdentity } from './identity.ts';
 import { loadSettings } from './load-settings.ts';
@@ -230,7 +231,8 @@ async function evaluate(plan: RunPlan, deps: EvalDeps, backend: Backend, run: { 
   let telemetryDone: ReturnType<typeof sampler.stop>;
   let serverDone: Promise<Results['server']>;
   const suiteResults: SuiteResult[] = [];
-  const finalResults = new Map<string, SampleResult[]>();
+  /** Each finalised suite's final samples.jsonl lines, in a file until the journal is rewritten. */
+  const finalFiles = new Map<string, string>();
   let interrupted = false;
   try {
     for (const suite of suitesToRun) {
@@ -273,7 +275,8 @@ async function evaluate(plan: RunPlan, deps: EvalDeps, backend: Backend, run: { 
         onProgress: (progress) => emit({ type: 'progress', progress }),
       });
       if (plan.ids) {
-        const found = new Set(outcome.samples.map((s) => s.id));
+        const found = new Set<string>();
+        for (const s of outcome.samples.read()) found.add(s.id);
         const absent = plan.ids.filter((id) => !found.has(id));
         if (absent.length) emit({ type: 'notice', message: `${suite.id}: --ids not found in the data: ${absent.slice(0, 10).join(', ')}${absent.length > 10 ? ', …' : ''}` });
       }
@@ -282,7 +285,7 @@ async function evaluate(plan: RunPlan, deps: EvalDeps, backend: Backend, run: { 
         judged = await judgeSuite({
           suite,
           judging: suite.judging,
-          stubs: outcome.samples,
+          stubs: outcome.samples.read(),
           results: journal.results,
           judge,
           signal: deps.signal,
@@ -292,10 +295,29 @@ async function evaluate(plan: RunPlan, deps: EvalDeps, backend: Backend, run: { 
       // with a judge, a sample it has not read yet is unfinished, never scored by the rules instead
       const outcomes = judged?.outcomes ?? (judge && suite.judging ? new Map() : undefined);
       const load = loadSettings(plan, suite);
-      run.record.recordSuite(suite.id, { durationSec: outcome.durationSec, generated: outcome.produced.length, load });
-      const scores = finalizeSuite(suite, outcome.samples, journal.results, outcomes ? { judged: outcomes } : {});
-      const measured = await buildPerf({ journalPath: journal.path, suite: suite.id, ids: new Set(outcome.samples.map((x) => x.id)), invocations: run.record.invocations, currentLoad: load });
+      run.record.recordSuite(suite.id, { durationSec: outcome.durationSec, generated: outcome.produced, load });
+      const finalFile = join(runDir, `.${suite.id}.final.tmp`);
+      finalFiles.set(suite.id, finalFile);
+      const scores = finalizeSuite({ suite, samples: outcome.samples.read(), journal, out: finalFile, ...(outcomes ? { judged: outcomes } : {}) });
+      const measured = await buildPerf({
+        journalPath: journal.path,
+        suite: suite.id,
+        ids: outcome.samples,
+        isLatest: journal.isLatest,
+        invocations: run.record.invocations,
+        currentLoad: load,
+        client: outcome.client,
+      });
+      outcome.samples.remove();
       interrupted ||= outcome.interrupted || scores.missing > 0 || Boolean(judged?.interrupted);
+      const client = outcome.client;
+      if (client?.saturated) {
+        const message = `${SATURATION_MESSAGE} (${suite.id}: ${client.reason})`;
+        notices.push(message);
+        emit({ type: 'notice', message });
+      } else if (client?.reason) {
+        emit({ type: 'info', message: `${suite.id}: ${client.reason}` });
+      }
       const ds = datasets[0];
       const card = cardFor({ preset: plan.preset, suite: suite.id, primaryMetric: scores.primaryMetric, metric: scores.metrics[scores.primaryMetric], total: scores.counts.total });
       suiteResults.push({
@@ -320,7 +342,6 @@ async function evaluate(plan: RunPlan, deps: EvalDeps, backend: Backend, run: { 
         judgePerf: judged ? judgePerfOf(judged) : null,
         ...(card ? { card } : {}),
       });
-      finalResults.set(suite.id, scores.results);
       if (interrupted) break;
     }
   } catch (e) {
@@ -334,11 +355,12 @@ async function evaluate(plan: RunPlan, deps: EvalDeps, backend: Backend, run: { 
   run.record.finishInvocation(interrupted ? 'interrupted' : 'completed', new Date());
   const telemetry = await telemetryDone;
   const server = await serverDone;
-  if (!interrupted) {
+  try {
     // samples.jsonl ends as the final record: each suite's samples once, in dataset order, with the
     // corpus-aware scores; results of suites not run this time are kept as they were.
-    const kept = [...journal.results.values()].filter((r) => !finalResults.has(r.suite));
-    rewriteJournal(journal.path, [...kept, ...[...finalResults.values()].flat()]);
+    if (!interrupted) rewriteJournal(journal, finalFiles);
+  } finally {
+    for (const f of finalFiles.values()) rmSync(f, { force: true });
   }
 
   const results: Results = {

@@ -1,11 +1,16 @@
 // samples.jsonl: one SampleResult per line, appended as each sample finishes, so a killed run
 // loses at most the line being written. On resume a half-written last line is cut off and that
 // sample is run again; when an id appears twice (a retried error), the later line wins.
+//
+// Memory stays flat however long the run: the journal keeps only an index in typed arrays (where
+// each sample's latest line is, its status and suite; key-index.ts) and reads a result back from
+// the file when it is asked for: ~40 bytes per sample outside the JS heap, not the results.
 
-import { closeSync, createReadStream, existsSync, ftruncateSync, openSync, readFileSync, renameSync, writeFileSync, writeSync } from 'node:fs';
-import { createInterface } from 'node:readline';
-import type { SampleResult } from '../types.ts';
+import { closeSync, existsSync, ftruncateSync, openSync, renameSync } from 'node:fs';
+import type { ErrorKind, SampleResult } from '../types.ts';
 import { UserError } from '../errors.ts';
+import { createKeyIndex } from './key-index.ts';
+import { createLineWriter, createRecordReader, readLines, writeAll } from './read-lines.ts';
 
 /** Answers longer than this are stored once in samples.jsonl (see toJournalLine). */
 export const STORED_ONCE_CHARS = 1024;
@@ -33,13 +38,46 @@ export function journalKey(suite: string, id: string): string {
   return `${suite}/${id}`;
 }
 
+/** How a finished sample ended: 'scored', or the kind of its error. */
+export type JournalStatus = 'scored' | ErrorKind;
+
+const STATUS: readonly JournalStatus[] = ['scored', 'backend', 'timeout', 'input', 'judge'];
+
+/** The read-only Map operations over the journal's results; values are read from the file. */
+export interface JournalResults extends Iterable<[string, SampleResult]> {
+  readonly size: number;
+  get(key: string): SampleResult | undefined;
+  has(key: string): boolean;
+  keys(): IterableIterator<string>;
+  values(): IterableIterator<SampleResult>;
+  entries(): IterableIterator<[string, SampleResult]>;
+}
+
 export interface Journal {
   path: string;
-  /** Finished samples by journalKey(suite, id), read at open time plus everything appended since. */
-  results: Map<string, SampleResult>;
+  /** Finished samples (distinct keys). */
+  readonly size: number;
+  /** How the sample `journalKey(suite, id)` ended, or null when it has not finished. */
+  status(key: string): JournalStatus | null;
+  /** Finished samples by key, each read back from the file when asked for. */
+  results: JournalResults;
   /** Lines dropped at open: a half-written last line from an interrupted run. */
   repairedLines: number;
   append(result: SampleResult): void;
+  /** The latest result of a sample, read from the file (also after close()). */
+  read(key: string): SampleResult | undefined;
+  /** The record number of a finished sample (records follow first appearance), or -1. */
+  recordOf(key: string): number;
+  /** A record's latest line, as written. */
+  line(record: number): string;
+  /** Whether the line at this byte offset is the latest of `key` (a retried error has an earlier one). */
+  isLatest(key: string, offset: number): boolean;
+  /** The latest line of every finished sample, as written, in order of first appearance. */
+  lines(): Generator<string>;
+  /** Number of finished samples' records (the record numbers are 0 … records - 1). */
+  readonly records: number;
+  /** The suite of a record. */
+  suiteOf(record: number): string;
   close(): void;
 }
 
@@ -48,93 +86,176 @@ export interface JournalOptions {
   invocation?: string;
 }
 
+/** A record's tag: its status in the low 3 bits, the suite's number (in `suites`) above them. */
+function tagOf(r: SampleResult, suites: string[]): number {
+  let suite = suites.indexOf(r.suite);
+  if (suite === -1) suite = suites.push(r.suite) - 1;
+  if (suite > 31) throw new Error('samples.jsonl: more than 32 suites in one run directory');
+  return STATUS.indexOf(r.state === 'errored' ? r.error.kind : 'scored') | (suite << 3);
+}
+
 export function openJournal(path: string, options: JournalOptions = {}): Journal {
-  const results = new Map<string, SampleResult>();
+  const index = createKeyIndex();
+  const suites: string[] = [];
   let repairedLines = 0;
+  let size = 0;
   if (existsSync(path)) {
-    const text = readFileSync(path, 'utf8');
-    let goodEnd = 0;
     let lineNo = 0;
-    let start = 0;
-    while (start < text.length) {
-      const nl = text.indexOf('\n', start);
-      const end = nl === -1 ? text.length : nl;
-      const line = text.slice(start, end);
+    let fileEnd = 0;
+    let badLine = 0; // a complete line that is not a result: tolerated only as the very last line
+    for (const line of readLines(path)) {
+      if (badLine) {
+        throw new UserError(`${path}:${badLine} is not a sample result (corrupt line in the middle of the journal). Fix or delete that line, then resume again.`);
+      }
       lineNo++;
+      fileEnd = line.offset + line.length + (line.terminated ? 1 : 0);
+      if (!line.terminated) {
+        // the last line was cut short by a kill: drop it and redo that sample
+        repairedLines++;
+        break;
+      }
+      if (line.text.trim() === '') {
+        size = fileEnd;
+        continue;
+      }
       let parsed: SampleResult | null = null;
       try {
-        parsed = line.trim() ? fromJournalLine(JSON.parse(line) as SampleResult) : null;
+        parsed = JSON.parse(line.text) as SampleResult;
       } catch {
         parsed = null;
       }
-      const complete = nl !== -1 && parsed !== null && typeof parsed.id === 'string' && typeof parsed.suite === 'string';
-      if (!complete) {
-        if (nl === -1 || end === text.length - 1) {
-          // the last line was cut short by a kill: drop it and redo that sample
-          repairedLines++;
-          break;
-        }
-        if (line.trim() === '') {
-          start = end + 1;
-          goodEnd = start;
-          continue;
-        }
-        throw new UserError(`${path}:${lineNo} is not a sample result (corrupt line in the middle of the journal). Fix or delete that line, then resume again.`);
+      if (parsed !== null && typeof parsed === 'object' && typeof parsed.id === 'string' && typeof parsed.suite === 'string') {
+        index.set(journalKey(parsed.suite, parsed.id), line.offset, line.length, tagOf(parsed, suites));
+        size = fileEnd;
+      } else {
+        badLine = lineNo;
       }
-      results.set(journalKey(parsed!.suite, parsed!.id), parsed!);
-      start = end + 1;
-      goodEnd = start;
     }
-    const keepBytes = Buffer.byteLength(text.slice(0, goodEnd));
-    if (keepBytes < Buffer.byteLength(text)) {
+    if (badLine) repairedLines++;
+    if (size < fileEnd) {
       const fd = openSync(path, 'r+');
-      ftruncateSync(fd, keepBytes);
+      ftruncateSync(fd, size);
       closeSync(fd);
     }
   }
   const fd = openSync(path, 'a');
+  let readFd: number | null = null;
+  const readRecord = createRecordReader();
+
+  function lineAt(record: number): string {
+    readFd ??= openSync(path, 'r');
+    return readRecord(readFd, index.offset(record), index.length(record));
+  }
+
+  function read(key: string): SampleResult | undefined {
+    const record = index.find(key);
+    if (record < 0) return undefined;
+    const r = fromJournalLine(JSON.parse(lineAt(record)) as SampleResult);
+    // the index identifies keys by two hashes; a collision (~1e-9 at 200k samples) would show here
+    if (journalKey(r.suite, r.id) !== key) throw new Error(`${path}: the journal index mixed up '${key}' and '${journalKey(r.suite, r.id)}'`);
+    return r;
+  }
+
+  function* lines(): Generator<string> {
+    for (let record = 0; record < index.size; record++) yield lineAt(record);
+  }
+
+  function* values(): Generator<SampleResult> {
+    for (const line of lines()) yield fromJournalLine(JSON.parse(line) as SampleResult);
+  }
+
+  const results: JournalResults = {
+    get size() {
+      return index.size;
+    },
+    get: read,
+    has: (key) => index.find(key) >= 0,
+    *keys() {
+      for (const r of values()) yield journalKey(r.suite, r.id);
+    },
+    values,
+    *entries() {
+      for (const r of values()) yield [journalKey(r.suite, r.id), r] as [string, SampleResult];
+    },
+    [Symbol.iterator]() {
+      return this.entries();
+    },
+  };
+
   return {
     path,
+    get size() {
+      return index.size;
+    },
+    status(key) {
+      const record = index.find(key);
+      return record < 0 ? null : STATUS[index.tag(record) & 7];
+    },
     results,
     repairedLines,
     append(result) {
-      const line = options.invocation ? { ...result, invocation: options.invocation } : result;
+      // the result is this run's own object: stamped, not copied (see sample-spill.ts on spreads)
+      if (options.invocation) result.invocation = options.invocation;
       // one write call per line: a kill leaves whole lines or one torn last line
-      writeSync(fd, `${toJournalLine(line)}\n`);
-      results.set(journalKey(result.suite, result.id), line);
+      const line = `${toJournalLine(result)}\n`;
+      const length = Buffer.byteLength(line);
+      writeAll(fd, line);
+      index.set(journalKey(result.suite, result.id), size, length - 1, tagOf(result, suites));
+      size += length;
     },
+    read,
+    recordOf: (key) => index.find(key),
+    line: lineAt,
+    isLatest(key, offset) {
+      const record = index.find(key);
+      return record >= 0 && index.offset(record) === offset;
+    },
+    lines,
+    get records() {
+      return index.size;
+    },
+    suiteOf: (record) => suites[index.tag(record) >> 3],
     close() {
       closeSync(fd);
+      if (readFd !== null) closeSync(readFd);
+      readFd = null;
     },
   };
 }
 
-/** Rewrites the journal in dataset order with final (corpus-aware) scores; atomic via rename. */
-export function rewriteJournal(path: string, results: readonly SampleResult[]): void {
-  const tmp = `${path}.tmp`;
-  writeFileSync(tmp, results.map((r) => `${toJournalLine(r)}\n`).join(''));
-  renameSync(tmp, path);
+/**
+ * Rewrites the journal once a run completes: the latest line of every sample of the suites not
+ * finalised this time, as it was, then each finalised suite's final lines (dataset order, final
+ * scores) from the file finalizeSuite wrote. Streams line by line; atomic via rename.
+ */
+export function rewriteJournal(journal: Journal, finalFiles: ReadonlyMap<string, string>): void {
+  const tmp = `${journal.path}.tmp`;
+  const out = createLineWriter(openSync(tmp, 'w'));
+  for (let record = 0; record < journal.records; record++) if (!finalFiles.has(journal.suiteOf(record))) out.write(journal.line(record));
+  for (const file of finalFiles.values()) for (const l of readLines(file)) if (l.terminated) out.write(l.text);
+  out.close();
+  renameSync(tmp, journal.path);
 }
 
 /**
- * Streams the journal's results line by line (numbered from 0), without holding the file in
- * memory; lines that are not whole results (a torn last line) are skipped. Later lines win over
- * earlier ones with the same suite and id; the caller decides what that means for it.
+ * Streams the journal's results line by line (numbered from 0, with each line's byte offset),
+ * without holding the file in memory; lines that are not whole results (a torn last line) are
+ * skipped. Later lines win over earlier ones with the same suite and id; the caller decides what
+ * that means for it.
  */
-export async function* readJournalLines(path: string): AsyncGenerator<{ index: number; result: SampleResult }> {
+export async function* readJournalLines(path: string): AsyncGenerator<{ index: number; offset: number; result: SampleResult }> {
   if (!existsSync(path)) return;
-  const lines = createInterface({ input: createReadStream(path, { encoding: 'utf8' }), crlfDelay: Infinity });
   let index = -1;
-  for await (const text of lines) {
+  for (const line of readLines(path)) {
     index++;
-    if (!text.trim()) continue;
+    if (!line.terminated || !line.text.trim()) continue;
     let parsed: unknown;
     try {
-      parsed = JSON.parse(text);
+      parsed = JSON.parse(line.text);
     } catch {
       continue;
     }
     const r = parsed as SampleResult | null;
-    if (r && typeof r.id === 'string' && typeof r.suite === 'string') yield { index, result: fromJournalLine(r) };
+    if (r && typeof r.id === 'string' && typeof r.suite === 'string') yield { index, offset: line.offset, result: fromJournalLine(r) };
   }
 }

@@ -10,8 +10,10 @@
 //   generates nothing leaves every figure as it was;
 // - the load is the one those invocations ran under; when they differ, `mixedLoad` says so and
 //   `load` is the latest one's.
+// Memory: given the run's journal, a line's being the latest of its sample is asked of the
+// journal's index, and `ids` may be the sample spill's index, so nothing per sample is held here.
 
-import type { LoadSettings, Perf } from '../report/schema.ts';
+import type { LoadSettings, Perf, PerfClient } from '../report/schema.ts';
 import { journalKey, readJournalLines } from './journal.ts';
 import type { Invocation } from './run-record.ts';
 import { createServingAccumulator } from './serving-metrics.ts';
@@ -25,7 +27,11 @@ export interface BuildPerfParams {
   journalPath: string;
   suite: string;
   /** The suite's current selection; results outside it are not counted. */
-  ids: ReadonlySet<string>;
+  ids: { has(id: string): boolean };
+  /** Whether the line at a byte offset is the latest of its sample (the run's journal knows); without it, a first pass finds out. */
+  isLatest?: (key: string, offset: number) => boolean;
+  /** The load generator's self-check of this invocation (null for backends without one). */
+  client?: PerfClient | null;
   /** run.json's invocations, in order. */
   invocations: readonly Invocation[];
   /** This invocation's load, used when no invocation with results recorded one. */
@@ -41,16 +47,19 @@ interface Group {
 export async function buildPerf(p: BuildPerfParams): Promise<SuitePerf> {
   // Pass 1: which line holds each sample's current result (a retried error appears twice).
   const latest = new Map<string, number>();
-  for await (const { index, result } of readJournalLines(p.journalPath)) {
-    if (result.suite === p.suite && p.ids.has(result.id)) latest.set(journalKey(result.suite, result.id), index);
+  if (!p.isLatest) {
+    for await (const { index, result } of readJournalLines(p.journalPath)) {
+      if (result.suite === p.suite && p.ids.has(result.id)) latest.set(journalKey(result.suite, result.id), index);
+    }
   }
+  const isLatest = p.isLatest ?? ((key: string, _offset: number, index: number) => latest.get(key) === index);
   // Pass 2: the current results, timed ones into the metrics, all of them into their invocation's group.
   const acc = createServingAccumulator();
   const sources = new Set<string>();
   const groups = new Map<string, Group>();
   let timed = 0;
-  for await (const { index, result: r } of readJournalLines(p.journalPath)) {
-    if (r.suite !== p.suite || latest.get(journalKey(r.suite, r.id)) !== index) continue;
+  for await (const { index, offset, result: r } of readJournalLines(p.journalPath)) {
+    if (r.suite !== p.suite || !p.ids.has(r.id) || !isLatest(journalKey(r.suite, r.id), offset, index)) continue;
     const key = r.invocation ?? '';
     const g = groups.get(key) ?? { samples: 0, firstStartMs: Infinity, lastEndMs: -Infinity };
     groups.set(key, g);
@@ -92,6 +101,7 @@ export async function buildPerf(p: BuildPerfParams): Promise<SuitePerf> {
       e2eLatencyMs: m.e2elMs,
       invocations: groups.size,
       ...(mixedLoad ? { mixedLoad: true } : {}),
+      client: p.client ?? null,
     },
   };
 }

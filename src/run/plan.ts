@@ -54,6 +54,7 @@ export const configSchema = z.strictObject({
   rawPrompt: z.boolean().optional(),
   maxResponseBytes: z.number().int().positive().optional(),
   maxErrorRate: z.number().min(0).max(1).optional(),
+  clientWorkers: z.number().int().min(0).optional(),
 });
 
 export type RunConfig = z.infer<typeof configSchema>;
@@ -288,6 +289,7 @@ export function buildPlan(params: {
     rawPrompt: c.rawPrompt ?? false,
     ...(c.maxResponseBytes ? { maxResponseBytes: c.maxResponseBytes } : {}),
     ...(c.maxErrorRate !== undefined ? { maxErrorRate: c.maxErrorRate } : {}),
+    ...(c.clientWorkers !== undefined ? { clientWorkers: c.clientWorkers } : {}),
     runId,
     runDir,
     resumed: params.resumeDir !== undefined,

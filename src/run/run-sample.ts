@@ -7,6 +7,7 @@ import { BackendError } from '../backends/backend-error.ts';
 import { combineImages, decodeImage } from '../data/image.ts';
 import { llama3RawPrompt } from '../prompt-style/llama3-dialog.ts';
 import type { Backend, ContentPart, ErrorKind, Generation, ImageInput, Request, Sample, SampleResult, StyledSuite } from '../types.ts';
+import { createAttemptSignals, type AttemptSignals } from './attempt-signals.ts';
 
 export interface RunSampleParams {
   suite: StyledSuite;
@@ -23,11 +24,15 @@ export interface RunSampleParams {
   imageCache?: ImageCache;
   /** Send the prompt past the chat template in the Llama 3 dialog format (`--raw-prompt`). */
   rawPrompt?: boolean;
+  /** Attempt signals shared across a suite's samples (attempt-signals.ts); one pool per call otherwise. */
+  attemptSignals?: AttemptSignals;
 }
 
 /** Images already validated, by a hash of their bytes: type and size, oldest first (a small LRU). */
 export type ImageCache = Map<string, Omit<ImageInput, 'bytes'>>;
 const IMAGE_CACHE_SIZE = 4096;
+/** Validation results by byte array: lives only as long as the arrays (a row group's images). */
+const validatedBytes = new WeakMap<Uint8Array, Omit<ImageInput, 'bytes'>>();
 
 /**
  * Validates an image once per distinct content: datasets repeat images across questions (VQAv2
@@ -36,15 +41,22 @@ const IMAGE_CACHE_SIZE = 4096;
  */
 async function validatedImage(ref: Sample['images'][number], label: string, cache: ImageCache | undefined): Promise<ImageInput> {
   if (!cache) return decodeImage(ref, { label });
+  // The parquet reader hands out one byte array per distinct image of a row group, so the
+  // questions of one image (adjacent in VQAv2) are recognised without hashing 100+ KB again.
+  const known = validatedBytes.get(ref.bytes);
+  if (known) return { bytes: ref.bytes, ...known };
   const key = createHash('sha1').update(ref.bytes).digest('base64');
   const hit = cache.get(key);
   if (hit) {
     cache.delete(key);
     cache.set(key, hit);
+    validatedBytes.set(ref.bytes, hit);
     return { bytes: ref.bytes, ...hit };
   }
   const img = await decodeImage(ref, { label });
-  cache.set(key, { mime: img.mime, width: img.width, height: img.height });
+  const meta = { mime: img.mime, width: img.width, height: img.height };
+  cache.set(key, meta);
+  validatedBytes.set(ref.bytes, meta);
   if (cache.size > IMAGE_CACHE_SIZE) cache.delete(cache.keys().next().value!);
   return img;
 }
@@ -150,9 +162,7 @@ export function scoreOne(suite: StyledSuite, sample: Sample, prediction: string,
 }
 
 export async function runSample(p: RunSampleParams): Promise<SampleResult> {
-  const { suite, sample, backend } = p;
-  const sleep = p.sleep ?? abortableSleep;
-  const random = p.random ?? Math.random;
+  const { suite, sample } = p;
   let request: Request;
   try {
     request = await buildRequest(p);
@@ -160,25 +170,36 @@ export async function runSample(p: RunSampleParams): Promise<SampleResult> {
     if (e instanceof BackendError) return errored(suite, sample, e.kind, e.message, 0);
     throw e;
   }
+  const signals = p.attemptSignals ?? createAttemptSignals(p.signal);
+  try {
+    return await attempts(p, request, signals);
+  } finally {
+    if (!p.attemptSignals) signals.dispose();
+  }
+}
+
+async function attempts(p: RunSampleParams, request: Request, signals: AttemptSignals): Promise<SampleResult> {
+  const { suite, sample, backend } = p;
+  const sleep = p.sleep ?? abortableSleep;
+  const random = p.random ?? Math.random;
   let attempt = 0;
   for (;;) {
     if (p.signal.aborted) throw new RunAborted('run aborted');
     attempt++;
-    // One controller per attempt, aborted by the run's signal or the timeout. (AbortSignal.any and
+    // One signal per attempt, aborted by the run's signal or the timeout. (AbortSignal.any and
     // AbortSignal.timeout cost a measurable share of a request at high concurrency on Node 20.)
-    const attemptController = new AbortController();
+    const attemptController = signals.take();
     let timedOut = false;
     const timer = setTimeout(() => {
       timedOut = true;
       attemptController.abort(new DOMException(`no response within ${p.timeoutMs} ms`, 'TimeoutError'));
     }, p.timeoutMs);
-    const onRunAbort = () => attemptController.abort(p.signal.reason);
-    p.signal.addEventListener('abort', onRunAbort, { once: true });
     const signal = attemptController.signal;
     try {
       const gen = await backend.generate(request, signal);
       const images = request.messages.reduce((n, m) => n + m.content.filter((c) => c.type === 'image').length, 0);
-      return { ...scoreOne(suite, sample, gen.text, gen, attempt), images };
+      // Object.assign, not a spread: see sample-spill.ts on spreads in hot paths
+      return Object.assign(scoreOne(suite, sample, gen.text, gen, attempt), { images });
     } catch (e) {
       if (p.signal.aborted) throw new RunAborted('run aborted');
       if (timedOut) {
@@ -194,7 +215,7 @@ export async function runSample(p: RunSampleParams): Promise<SampleResult> {
       return errored(suite, sample, be?.kind ?? 'backend', `${message}${suffix}`, attempt);
     } finally {
       clearTimeout(timer);
-      p.signal.removeEventListener('abort', onRunAbort);
+      signals.give(attemptController);
     }
   }
 }

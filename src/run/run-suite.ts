@@ -1,14 +1,28 @@
 // Runs one suite's samples through a backend with bounded concurrency, appending each result to
 // the journal as it finishes and skipping what an earlier (resumed) run already finished.
+// Nothing per sample stays in memory beyond numbers: results go to the journal, the samples (for
+// final scoring) to a spill file, timings into the perf accumulator.
+//
+// Arrivals (--request-rate) are one seeded Poisson process owned by this loop on the main thread:
+// the same send times whatever --client-workers is. Each request is handed to a client worker when
+// it is due; the worker stamps the actual send on the clock all threads share, and the dispatch
+// log checks that requests went out at the scheduled rate (src/load/client-check.ts).
 
 import { createHash } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
+import { dirname, join } from 'node:path';
 import pLimit from 'p-limit';
 import { hashSample, streamSamples, type ResolvedDataset } from '../data/dataset.ts';
-import type { Backend, Sample, SampleResult, StyledSuite } from '../types.ts';
+import { checkClient, createDispatchLog } from '../load/client-check.ts';
+import type { PerfClient } from '../report/schema.ts';
+import type { Backend, StyledSuite } from '../types.ts';
 import { journalKey, type Journal } from './journal.ts';
+import { createAttemptSignals } from './attempt-signals.ts';
 import { abortableSleep, RunAborted, runSample, type ImageCache } from './run-sample.ts';
+import { createSampleSpill, type SampleSpill } from './sample-spill.ts';
 import { seededUniform } from './stats.ts';
+
+export type { SampleStub } from './sample-spill.ts';
 
 export interface SuiteProgress {
   suite: string;
@@ -43,28 +57,35 @@ export interface RunSuiteParams {
   rawPrompt?: boolean;
 }
 
-/** A sample without its image bytes: what finalisation needs to score it again. */
-export type SampleStub = Omit<Sample, 'images'> & { imageCount: number };
-
 export interface RunSuiteOutcome {
-  /** Every sample of the suite's selection, in deterministic order. */
-  samples: SampleStub[];
+  /** Every sample of the suite's selection, in deterministic order, on disk (remove() when done). */
+  samples: SampleSpill;
   fingerprint: string;
-  /** Results produced by this invocation (not resumed ones). */
-  produced: SampleResult[];
+  /** Results this invocation produced (not resumed ones). */
+  produced: number;
+  /** The load generator's self-check; null for backends without one. */
+  client: PerfClient | null;
   /** Wall time of this invocation's generation phase, in seconds. */
   durationSec: number;
   interrupted: boolean;
 }
 
 export async function runSuite(p: RunSuiteParams): Promise<RunSuiteOutcome> {
-  const limit = pLimit(Math.max(1, p.concurrency));
+  const concurrency = Math.max(1, p.concurrency);
+  const limit = pLimit(concurrency);
   // every request in flight listens to the run's signal (run-sample.ts); that many is expected
   setMaxListeners(Math.max(10, p.concurrency + 10), p.signal);
   const hash = createHash('sha256');
-  const samples: SampleStub[] = [];
-  const produced: SampleResult[] = [];
-  let started = performance.now();
+  const samples = createSampleSpill(join(dirname(p.journal.path), `.${p.suite.id}.samples.tmp`));
+  const dispatch = p.requestRate ? createDispatchLog({ requested: p.requestRate, concurrency }) : null;
+  // the client threads are up (and their delay window fresh) before the clock starts
+  await p.backend.client?.resetLoopDelay();
+  // The serving clock runs from the first request sent to the last one finished, as vLLM's
+  // `duration` does (its requests are built before its dispatch loop): reading the first row group,
+  // loading the image decoder and validating the first images are data preparation, not serving
+  // time. `started` is the first dispatch, the arrival schedule's origin and the clock for backends
+  // that do not time their requests.
+  let started: number | null = null;
   let interrupted = false;
   let warmedUp = !p.warmup;
   const uniform = seededUniform(p.seed ?? 0);
@@ -72,8 +93,19 @@ export async function runSuite(p: RunSuiteParams): Promise<RunSuiteOutcome> {
   let done = 0;
   let errored = 0;
   const report = () => p.onProgress?.({ suite: p.suite.id, done, errored, total: p.total });
-  const inFlight = new Set<Promise<void>>();
+  // Samples taken from the stream and not yet finished: a counter and one waiter rather than a Set
+  // of promises raced each time, which allocates per sample (see attempt-signals.ts for why that
+  // matters over a long run).
+  let inFlight = 0;
+  let wake: (() => void) | null = null;
+  const drain = async () => {
+    while (inFlight > 0) await new Promise<void>((resolve) => (wake = resolve));
+  };
+  let produced = 0;
+  let firstStartMs: number | null = null; // the first request sent, as the client stamped it
+  let failure: unknown = null;
   const imageCache: ImageCache = new Map();
+  const attemptSignals = createAttemptSignals(p.signal);
 
   const stream = streamSamples({
     suite: p.suite,
@@ -82,15 +114,14 @@ export async function runSuite(p: RunSuiteParams): Promise<RunSuiteOutcome> {
     ...(p.ids ? { ids: p.ids } : {}),
     // no signal here: a Ctrl-C is seen between samples below, so the reader closes normally
   });
-  for await (const { sample } of settleBeforeThrowing(stream, () => Promise.allSettled(inFlight))) {
+  for await (const { sample } of settleBeforeThrowing(stream, drain)) {
     hashSample(hash, sample);
-    const { images, ...rest } = sample;
-    samples.push({ ...rest, imageCount: images.length });
-    const previous = p.journal.results.get(journalKey(p.suite.id, sample.id));
+    samples.add(sample);
+    const previous = p.journal.status(journalKey(p.suite.id, sample.id));
     // a judge failure kept the response: the judge phase retries it, the model need not answer again
-    if (previous && !(p.retryErrors && previous.state === 'errored' && previous.error.kind !== 'judge')) {
+    if (previous !== null && !(p.retryErrors && previous !== 'scored' && previous !== 'judge')) {
       done++;
-      if (previous.state === 'errored') errored++;
+      if (previous !== 'scored') errored++;
       continue;
     }
     if (p.signal.aborted) {
@@ -103,10 +134,13 @@ export async function runSuite(p: RunSuiteParams): Promise<RunSuiteOutcome> {
         // warm-up requests prime caches and compile kernels; they are neither journaled nor timed
         await runSample({ suite: p.suite, sample, backend: p.backend, timeoutMs: p.timeoutMs, maxRetries: 0, signal: p.signal, rawPrompt: p.rawPrompt }).catch(() => undefined);
       }
-      started = performance.now();
+      await p.backend.client?.resetLoopDelay();
     }
-    if (p.requestRate) {
-      // exponential inter-arrival times: a Poisson process, as vLLM's benchmark client sends
+    if (started === null) {
+      started = performance.now();
+    } else if (p.requestRate) {
+      // exponential inter-arrival times after the first request: a Poisson process, as vLLM's
+      // benchmark client sends (it yields a request, then sleeps)
       nextArrival += (-Math.log(1 - uniform()) / p.requestRate) * 1000;
       const wait = started + nextArrival - performance.now();
       if (wait > 0) {
@@ -118,8 +152,12 @@ export async function runSuite(p: RunSuiteParams): Promise<RunSuiteOutcome> {
         }
       }
     }
-    const task = limit(async () => {
+    const dueMs = started + nextArrival;
+    const waitedForSlot = limit.activeCount + limit.pendingCount >= concurrency;
+    inFlight++;
+    limit(async () => {
       if (p.signal.aborted) return;
+      dispatch?.record(dueMs, performance.now(), waitedForSlot);
       try {
         const result = await runSample({
           suite: p.suite,
@@ -130,32 +168,43 @@ export async function runSuite(p: RunSuiteParams): Promise<RunSuiteOutcome> {
           signal: p.signal,
           imageCache,
           rawPrompt: p.rawPrompt,
+          attemptSignals,
         });
         p.journal.append(result);
-        produced.push(result);
+        produced++;
+        const t = result.timing;
+        if (t && (firstStartMs === null || t.startMs < firstStartMs)) firstStartMs = t.startMs;
         done++;
         if (result.state === 'errored') errored++;
         report();
       } catch (e) {
         if (!(e instanceof RunAborted)) throw e;
       }
-    });
-    const tracked = task.finally(() => inFlight.delete(tracked));
-    inFlight.add(tracked);
+    })
+      .catch((e: unknown) => {
+        failure ??= e;
+      })
+      .finally(() => {
+        inFlight--;
+        wake?.();
+      });
     // Backpressure: keep at most twice the concurrency of decoded samples waiting, so memory stays
     // bounded however large the split is.
-    while (inFlight.size >= 2 * Math.max(1, p.concurrency)) await Promise.race(inFlight);
+    while (inFlight >= 2 * concurrency && failure === null) await new Promise<void>((resolve) => (wake = resolve));
+    wake = null;
+    if (failure !== null) break;
   }
-  await Promise.all(inFlight);
+  await drain();
+  attemptSignals.dispose();
+  if (failure !== null) throw failure;
+  const from = firstStartMs ?? started;
+  const durationSec = from === null ? 0 : (performance.now() - from) / 1000;
   if (p.signal.aborted) interrupted = true;
   report();
-  return {
-    samples,
-    fingerprint: `sha256:${hash.digest('hex')}`,
-    produced,
-    durationSec: (performance.now() - started) / 1000,
-    interrupted,
-  };
+  const client = p.backend.client
+    ? checkClient({ workers: p.backend.client.workers, loopDelays: await p.backend.client.loopDelay(), dispatch: dispatch?.summary() ?? null })
+    : null;
+  return { samples, fingerprint: `sha256:${hash.digest('hex')}`, produced, client, durationSec, interrupted };
 }
 
 /**

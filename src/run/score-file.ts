@@ -170,7 +170,7 @@ export async function scoreFile(params: { metric: string; input: string; stdin?:
   const inputs = parseScoreLines(text, label, scorer.id);
   if (inputs.length === 0) throw new UserError(`${label} holds no predictions.`);
   const set = scorer.scoreSet(inputs);
-  const withCi = aggregateWithCi(scorer, set);
+  const withCi = aggregateWithCi(scorer, set.aggregate, Float64Array.from(set.samples, (s) => s.score));
   const ci95 = scorer.perSampleMean ? { [scorer.primaryMetric]: withCi[scorer.primaryMetric]?.ci95 ?? null } : {};
   return {
     metric: scorer.id,

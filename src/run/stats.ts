@@ -2,7 +2,7 @@
 // bootstrap confidence interval. Deterministic for a given seed so reports are reproducible.
 
 import { mean } from '../scorers/mean.ts';
-import type { ScoredSet, Scorer } from '../scorers/types.ts';
+import type { Scorer } from '../scorers/types.ts';
 import { bootstrapMeanCi, percentile, seededUniform32 } from './bootstrap.ts';
 
 export { mean };
@@ -16,7 +16,7 @@ export interface Percentiles {
 }
 
 /** mean/p50/p90/p99, or null when there is nothing to summarise. */
-export function summarize(values: readonly number[]): Percentiles | null {
+export function summarize(values: ArrayLike<number>): Percentiles | null {
   if (values.length === 0) return null;
   const sorted = Float64Array.from(values).sort();
   return { mean: mean(sorted), p50: percentile(sorted, 50), p90: percentile(sorted, 90), p99: percentile(sorted, 99) };
@@ -35,11 +35,12 @@ export function seededUniform(seed: number): () => number {
  */
 export function aggregateWithCi(
   scorer: Pick<Scorer, 'primaryMetric' | 'perSampleMean'>,
-  set: ScoredSet,
+  aggregate: Record<string, number>,
+  scores: ArrayLike<number>,
 ): Record<string, { value: number; ci95: [number, number] | null }> {
   const out: Record<string, { value: number; ci95: [number, number] | null }> = {};
-  for (const [name, value] of Object.entries(set.aggregate)) {
-    const ci = name === scorer.primaryMetric && scorer.perSampleMean ? bootstrapMeanCi(Float64Array.from(set.samples, (s) => s.score)) : null;
+  for (const [name, value] of Object.entries(aggregate)) {
+    const ci = name === scorer.primaryMetric && scorer.perSampleMean ? bootstrapMeanCi(Float64Array.from(scores)) : null;
     out[name] = { value, ci95: ci };
   }
   return out;

@@ -73,6 +73,11 @@ export const anlsScorer: Scorer = {
         reason: r.score === 0 ? `${distance}, over 0.5: scores 0` : distance,
       };
     });
-    return { aggregate: { anls: mean(samples.map((s) => s.score)) }, samples };
+    return { aggregate: anlsAggregate(samples.map((s) => s.score)), samples };
   },
+  aggregate: anlsAggregate,
 };
+
+function anlsAggregate(scores: ArrayLike<number>): Record<string, number> {
+  return { anls: mean(scores) };
+}

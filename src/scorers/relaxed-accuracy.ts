@@ -74,15 +74,21 @@ export const relaxedAccuracyScorer: Scorer = {
   perSampleMean: true,
   scoreSet(inputs: readonly ScoreInput[]) {
     const samples = inputs.map(scoreSample);
-    const aggregate: Record<string, number> = { relaxed_accuracy: mean(samples.map((s) => s.score)) };
-    const splits = [
-      ['human_test', 'relaxed_accuracy_human'],
-      ['augmented_test', 'relaxed_accuracy_augmented'],
-    ] as const;
-    for (const [group, key] of splits) {
-      const scores = samples.filter((_, i) => inputs[i].group === group).map((s) => s.score);
-      if (scores.length > 0) aggregate[key] = mean(scores);
-    }
-    return { aggregate, samples };
+    return { aggregate: relaxedAggregate(samples.map((s) => s.score), inputs.map((i) => i.group)), samples };
   },
+  aggregate: relaxedAggregate,
 };
+
+function relaxedAggregate(scores: ArrayLike<number>, groups: ArrayLike<string | undefined>): Record<string, number> {
+  const aggregate: Record<string, number> = { relaxed_accuracy: mean(scores) };
+  const splits = [
+    ['human_test', 'relaxed_accuracy_human'],
+    ['augmented_test', 'relaxed_accuracy_augmented'],
+  ] as const;
+  for (const [group, key] of splits) {
+    const inGroup: number[] = [];
+    for (let i = 0; i < scores.length; i++) if (groups[i] === group) inGroup.push(scores[i]);
+    if (inGroup.length > 0) aggregate[key] = mean(inGroup);
+  }
+  return aggregate;
+}

@@ -63,4 +63,10 @@ export interface Scorer {
    * (MMMU's seeded fallback draws; COCO's corpus document frequencies).
    */
   scoreSet(inputs: readonly ScoreInput[]): ScoredSet;
+  /**
+   * Present when a sample's score depends on that sample alone (not on order, not on the rest of
+   * the set): the set's aggregates from its per-sample scores and the inputs' groups, exactly as
+   * scoreSet computes them. A long run is then scored in chunks and keeps only these numbers.
+   */
+  aggregate?(scores: ArrayLike<number>, groups: ArrayLike<string | undefined>): Record<string, number>;
 }

@@ -174,21 +174,27 @@ function reasonFor(matches: number, n: number, normalized: boolean): string {
  * keeps one list per type in question order (`accAnsType`) and reports `float(sum(list))/len(list)`
  * (×100, rounded to 2 decimals); the same left-to-right sum gives the same double here.
  */
-function accuracyByAnswerType(inputs: readonly ScoreInput[], scores: Float64Array): Record<string, number> {
+function accuracyByAnswerType(groups: ArrayLike<string | undefined>, scores: ArrayLike<number>): Record<string, number> {
   const sums = new Map<string, { sum: number; n: number }>();
-  inputs.forEach((input, i) => {
-    if (input.group === undefined) return;
-    const entry = sums.get(input.group);
+  for (let i = 0; i < scores.length; i++) {
+    const group = groups[i];
+    if (group === undefined) continue;
+    const entry = sums.get(group);
     if (entry) {
       entry.sum += scores[i];
       entry.n++;
     } else {
-      sums.set(input.group, { sum: scores[i], n: 1 });
+      sums.set(group, { sum: scores[i], n: 1 });
     }
-  });
+  }
   const out: Record<string, number> = {};
   for (const [type, { sum, n }] of sums) out[`accuracy_${type}`] = sum / n;
   return out;
+}
+
+/** The set's aggregates from its per-sample scores and the inputs' groups (answer types). */
+function vqaAggregate(scores: ArrayLike<number>, groups: ArrayLike<string | undefined>): Record<string, number> {
+  return { accuracy: mean(scores), ...accuracyByAnswerType(groups, scores) };
 }
 
 function makeVqaScorer(id: MetricId, variant: VqaVariant): Scorer {
@@ -217,8 +223,9 @@ function makeVqaScorer(id: MetricId, variant: VqaVariant): Scorer {
           reason: reasonFor(r.matches, input.references.length, r.normalizationApplied),
         };
       });
-      return { aggregate: { accuracy: mean(scores), ...accuracyByAnswerType(inputs, scores) }, samples };
+      return { aggregate: vqaAggregate(scores, inputs.map((input) => input.group)), samples };
     },
+    aggregate: vqaAggregate,
   };
 }
 

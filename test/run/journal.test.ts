@@ -62,14 +62,35 @@ describe('journal', () => {
     j.close();
   });
 
-  it('rewrites atomically in the order given', () => {
+  it('rewrites atomically: other suites\' latest lines as they were, then each finalised suite\'s file', () => {
     const path = tmpFile();
     const j = openJournal(path);
     j.append(scored('b'));
+    j.append({ ...errored('x'), suite: 'docvqa' });
     j.append(scored('a'));
+    j.append({ ...scored('x'), suite: 'docvqa' });
+    const final = `${path}.vqav2.final`;
+    writeFileSync(final, `${JSON.stringify({ ...scored('a'), score: 0.5 })}\n${JSON.stringify(scored('b'))}\n`);
+    rewriteJournal(j, new Map([['vqav2', final]]));
     j.close();
-    rewriteJournal(path, [scored('a'), scored('b')]);
-    expect(readFileSync(path, 'utf8').trim().split('\n').map((l) => (JSON.parse(l) as SampleResult).id)).toEqual(['a', 'b']);
+    const lines = readFileSync(path, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as SampleResult);
+    expect(lines.map((l) => `${l.suite}/${l.id}/${l.state}/${l.score}`)).toEqual(['docvqa/x/scored/1', 'vqav2/a/scored/0.5', 'vqav2/b/scored/1']);
+  });
+
+  it('keeps only an index in memory and reads results back from the file', () => {
+    const path = tmpFile();
+    const j = openJournal(path);
+    j.append({ ...scored('é'), prediction: 'naïve ✓' });
+    j.append(errored('b'));
+    expect(j.status(journalKey('vqav2', 'b'))).toBe('backend');
+    expect(j.status(journalKey('vqav2', 'é'))).toBe('scored');
+    expect(j.status(journalKey('vqav2', 'zz'))).toBeNull();
+    expect(j.read(journalKey('vqav2', 'é'))).toMatchObject({ prediction: 'naïve ✓' });
+    j.close();
+    const again = openJournal(path);
+    expect([...again.results.values()].map((r) => r.id)).toEqual(['é', 'b']);
+    expect(again.results.get(journalKey('vqav2', 'é'))).toMatchObject({ prediction: 'naïve ✓', state: 'scored' });
+    again.close();
   });
 
   it('stores a long prediction once: extracted is left out when it is the (long) prediction, and restored on reading', async () => {
