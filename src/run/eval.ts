@@ -295,7 +295,7 @@ async function evaluate(plan: RunPlan, deps: EvalDeps, backend: Backend, run: { 
       // with a judge, a sample it has not read yet is unfinished, never scored by the rules instead
       const outcomes = judged?.outcomes ?? (judge && suite.judging ? new Map() : undefined);
       const load = loadSettings(plan, suite);
-      run.record.recordSuite(suite.id, { durationSec: outcome.durationSec, generated: outcome.produced, load });
+      run.record.recordSuite(suite.id, { durationSec: outcome.durationSec, generated: outcome.produced, load, client: outcome.client });
       const finalFile = join(runDir, `.${suite.id}.final.tmp`);
       finalFiles.set(suite.id, finalFile);
       const scores = finalizeSuite({ suite, samples: outcome.samples.read(), journal, out: finalFile, ...(outcomes ? { judged: outcomes } : {}) });
@@ -306,7 +306,6 @@ async function evaluate(plan: RunPlan, deps: EvalDeps, backend: Backend, run: { 
         isLatest: journal.isLatest,
         invocations: run.record.invocations,
         currentLoad: load,
-        client: outcome.client,
       });
       outcome.samples.remove();
       interrupted ||= outcome.interrupted || scores.missing > 0 || Boolean(judged?.interrupted);

@@ -10,6 +10,7 @@
 //   generates nothing leaves every figure as it was;
 // - the load is the one those invocations ran under; when they differ, `mixedLoad` says so and
 //   `load` is the latest one's.
+// - the load generator's self-check (`client`) is the latest such invocation's, or a saturated one's;
 // Memory: given the run's journal, a line's being the latest of its sample is asked of the
 // journal's index, and `ids` may be the sample spill's index, so nothing per sample is held here.
 
@@ -30,8 +31,7 @@ export interface BuildPerfParams {
   ids: { has(id: string): boolean };
   /** Whether the line at a byte offset is the latest of its sample (the run's journal knows); without it, a first pass finds out. */
   isLatest?: (key: string, offset: number) => boolean;
-  /** The load generator's self-check of this invocation (null for backends without one). */
-  client?: PerfClient | null;
+
   /** run.json's invocations, in order. */
   invocations: readonly Invocation[];
   /** This invocation's load, used when no invocation with results recorded one. */
@@ -81,6 +81,10 @@ export async function buildPerf(p: BuildPerfParams): Promise<SuitePerf> {
   const loads = p.invocations.filter((inv) => groups.has(inv.id) && inv.suites[p.suite]).map((inv) => inv.suites[p.suite].load);
   const load = loads.at(-1) ?? p.currentLoad;
   const mixedLoad = new Set(loads.map((l) => JSON.stringify(l))).size > 1;
+  // the load generator's self-check, likewise: the latest one's, unless an earlier invocation whose
+  // samples are pooled here was saturated (a resume does not clear that)
+  const clients = p.invocations.flatMap((inv) => (groups.has(inv.id) && inv.suites[p.suite]?.client ? [inv.suites[p.suite].client!] : []));
+  const client: PerfClient | null = clients.findLast((c) => c.saturated) ?? clients.at(-1) ?? null;
   const m = acc.finish(durationSec);
   const any = timed > 0;
   return {
@@ -101,7 +105,7 @@ export async function buildPerf(p: BuildPerfParams): Promise<SuitePerf> {
       e2eLatencyMs: m.e2elMs,
       invocations: groups.size,
       ...(mixedLoad ? { mixedLoad: true } : {}),
-      client: p.client ?? null,
+      client,
     },
   };
 }

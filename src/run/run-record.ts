@@ -12,7 +12,7 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { UserError } from '../errors.ts';
-import { loadSchema } from '../report/schema.ts';
+import { loadSchema, perfClientSchema } from '../report/schema.ts';
 import { identityDifferences, mergeIdentity, planIdentity, stableJson, type RunIdentity } from './identity.ts';
 import { buildPlan, type RunPlan } from './plan.ts';
 
@@ -36,6 +36,8 @@ const suiteRunSchema = z.object({
   /** Samples this invocation generated (and journaled) for the suite. */
   generated: z.number().int(),
   load: loadSchema,
+  /** The load generator's self-check in this invocation (openai backend). */
+  client: perfClientSchema.nullable().optional(),
 });
 
 const invocationSchema = z.object({
