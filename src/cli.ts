@@ -123,7 +123,7 @@ function buildProgram(): Command {
     .option('--extra-body <json>', 'openai backend: JSON merged into each request, e.g. \'{"ignore_eos": true}\'')
     .option('--request-rate <rps>', 'Poisson request arrivals at this rate (default: all at once, capped by --concurrency)', positiveNumber)
     .option('--warmup <n>', 'warm-up requests per suite, excluded from results', nonNegativeInt)
-    .option('--client-workers <n>', 'openai: worker threads that send requests and read the streams (default: one per CPU but one, 1 to 8; 0: the main thread)', nonNegativeInt)
+    .option('--client-workers <n>', 'openai: worker threads that send requests and read the streams (default: one per CPU, up to 8; 0: the main thread)', nonNegativeInt)
     .option('--device <device>', 'onnx: execution provider (cpu, cuda …); transformers: torch device (cuda:0)')
     .option('--threads <n>', 'onnx: intra-op threads', positiveInt)
     .option('--max-images <n>', 'images one request may carry; more are tiled into one', nonNegativeInt)

@@ -115,13 +115,12 @@ export const backends: Readonly<Record<string, BackendEntry>> = {
 };
 
 /**
- * One client worker per CPU the process may use but one, which the main thread keeps (it builds the
- * requests, scores and journals), at most 8 (each handles hundreds of streams). Measured on 2 CPUs
- * at 256 streams: one worker 0.89 of a minimal client's throughput and TTFT p50 3 ms off the
- * server's record, two workers 0.83 and 6.6 ms (README, "Benchmarks measured here").
+ * One client worker per CPU the process may use, at most 8 (each handles hundreds of streams). On
+ * 2 CPUs at 256 streams, one and two workers measured alike within the machine's noise
+ * (README, "Benchmarks measured here").
  */
 export function defaultClientWorkers(): number {
-  return Math.max(1, Math.min(8, availableParallelism() - 1));
+  return Math.max(1, Math.min(8, availableParallelism()));
 }
 
 export const BACKEND_IDS = Object.keys(backends);
