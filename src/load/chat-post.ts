@@ -3,9 +3,9 @@
 // same reader and definitions as everywhere else). The same function runs in the client worker
 // threads and, with `--client-workers 0`, on the main thread.
 //
-// Why node:http and not fetch: on Node 20 the bundled undici fetch plus its web streams cost about
-// 3x the CPU per streamed request (measured: ~1,100 vs ~400 µs for a 10-chunk stream at 256
-// concurrent streams), and the CPU a client spends per chunk is what delays the chunks behind it.
+// Why node:http and not fetch: on Node 20 the bundled undici fetch plus its web streams cost two to
+// three times the CPU per streamed request (measured: 800-1,100 vs 340-410 µs for a 10-chunk stream
+// at 256 concurrent streams), and the CPU a client spends per chunk delays the chunks behind it.
 // The response is handed to readChatStream as a minimal ReadableStream fed by 'data' events: each
 // chunk is parsed in the callback that delivered it, so its arrival stamp is the socket read's.
 
