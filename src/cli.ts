@@ -90,7 +90,7 @@ function buildProgram(): Command {
       out(textTable(['metric', 'value', '95% CI'], rows));
     });
 
-  program
+  const evalCmd = program
     .command('eval')
     .description('Run suites through a backend and write results.json, samples.jsonl, summary.csv and report.md')
     .option('--suite <ids>', `suites, comma-separated (${SUITE_IDS.join(', ')})`)
@@ -137,6 +137,10 @@ function buildProgram(): Command {
     .option('--judge-cache <dir>', 'judge cache folder shared between runs (each run also keeps its own)')
     .option('--max-response-bytes <n>', 'openai: a response body larger than this errors its sample (default 8 MiB = 8388608)', positiveInt)
     .option('--max-error-rate <rate>', 'fail the run (exit 3) when a suite has a larger share of errored samples, 0..1 (a suite whose every sample errored always fails)', rate01)
+    .option('--duration <seconds>', 'stop sending new requests this many seconds into each suite (those in flight finish)', positiveNumber)
+    .option('--serve <command>', 'start this inference server for the run (no shell), wait until healthy, stop it after; its log goes into the run directory')
+    .option('--serve-timeout <seconds>', 'with --serve: how long to wait for /health or /v1/models (default 1200)', positiveNumber)
+    .option('--serve-grace <seconds>', 'with --serve: seconds between SIGTERM and SIGKILL of its process group (default 30)', nonNegativeNumber)
     .addHelpText(
       'after',
       examples([
@@ -145,6 +149,7 @@ function buildProgram(): Command {
         'vlm-harness eval --suite chartqa --data sample --backend replay --predictions preds.jsonl',
         'vlm-harness eval --config configs/example.yaml --limit 20',
         'vlm-harness eval --resume reports/<run-dir>         # after Ctrl-C',
+        'vlm-harness eval --suite chartqa --serve "vllm serve meta-llama/Llama-3.2-11B-Vision-Instruct --max-model-len 8192"',
       ]) + `\nRun directories go under ./reports/ unless --out is given. ${EXIT_CODES}\n`,
     )
     .action(async (opts: Record<string, unknown>, cmd: Command) => {
@@ -161,6 +166,38 @@ function buildProgram(): Command {
         defaults: { backend: 'onnx', data: 'hub' },
       });
       await evalCommand(plan);
+    });
+
+  const sweepCmd = program
+    .command('sweep')
+    .description('Run one suite at rising load, each point a run directory; sweep.json, sweep.csv, sweep.md and sweep.html give the knee, goodput under SLOs, accuracy and energy per point')
+    .option('--concurrency <list>', 'the loads of a concurrency sweep, e.g. 1,2,4,8,16,32 (with --request-rate: one value, the cap on requests in flight)', numberList(true))
+    .option('--request-rate <list>', 'the loads of a request-rate sweep (Poisson arrivals per second), e.g. 1,2,4,8', numberList(false))
+    .addOption(new Option('--profile <profile>', 'auto: concurrency from 1, doubling until saturation or SLO failure, then bisecting between the last good and first bad point').choices(['auto']))
+    .option('--slo <objectives>', 'service-level objectives, e.g. ttft_p99_ms=500,tpot_p99_ms=50,e2el_p99_ms=8000: goodput and SLO attainment per point')
+    .option('--repeats <k>', 'runs per point; the figures are medians (default 1)', positiveInt)
+    .option('--max-points <n>', 'with --profile auto: the most points to run (default 12)', positiveInt)
+    .option('--gpu-hour-cost <usd>', 'price of one GPU-hour in US$: adds $ per million output tokens', positiveNumber)
+    .option('--out <dir>', 'sweep directory (default reports/<timestamp>-<suite>-<model>-sweep)');
+  // every eval flag applies to each point, except those a sweep sets itself
+  for (const opt of evalCmd.options) {
+    if (!['concurrency', 'requestRate', 'out', 'resume', 'retryErrors'].includes(opt.attributeName())) sweepCmd.addOption(opt);
+  }
+  sweepCmd
+    .addHelpText(
+      'after',
+      examples([
+        'vlm-harness sweep --suite chartqa --backend openai --base-url http://127.0.0.1:8000/v1 --concurrency 1,2,4,8,16,32 --limit 200',
+        'vlm-harness sweep --suite chartqa --serve "vllm serve meta-llama/Llama-3.2-11B-Vision-Instruct --max-model-len 8192" --profile auto --slo ttft_p99_ms=2000,tpot_p99_ms=60 --limit 200',
+        'vlm-harness sweep --suite docvqa --backend openai --base-url http://127.0.0.1:8000/v1 --request-rate 0.5,1,2,4 --duration 120 --gpu-hour-cost 2.5',
+        'vlm-harness compare reports/mi210-sweep reports/mi300x-sweep     # curves of several GPUs on one chart',
+      ]) + `\nSweep directories go under ./reports/ unless --out is given. ${EXIT_CODES}\n`,
+    )
+    .action(async (opts: Record<string, unknown>, cmd: Command) => {
+      const SWEEP_KEYS = ['concurrency', 'requestRate', 'profile', 'slo', 'repeats', 'maxPoints', 'gpuHourCost', 'out', 'config'];
+      const flags: Record<string, unknown> = {};
+      for (const key of Object.keys(opts)) if (!SWEEP_KEYS.includes(key) && cmd.getOptionValueSource(key) === 'cli') flags[key] = opts[key];
+      await sweepCommand(opts, flags as RunConfig);
     });
 
   program
@@ -194,8 +231,8 @@ function buildProgram(): Command {
 
   program
     .command('compare')
-    .description('Hardware comparison of finished runs: comparison.md (+ PNG charts), comparison.csv, comparison.html')
-    .argument('<runs...>', 'run directories or results.json files')
+    .description('Hardware comparison of finished runs, or of sweeps (curves on one chart): comparison.md (+ PNG charts), comparison.csv, comparison.html')
+    .argument('<runs...>', 'run directories or results.json files; or sweep directories (with sweep.json)')
     .option('--out <dir>', 'output directory', 'reports/comparison')
     .option('--reference <label>', 'row the ratios are taken against: hardware label, row label, run id or GPU model (default: the first run)')
     .addHelpText(
@@ -292,21 +329,41 @@ function rate01(v: string): number {
   return n;
 }
 
+function nonNegativeNumber(v: string): number {
+  const n = Number(v);
+  if (!Number.isFinite(n) || n < 0) throw new UserError(`expected a non-negative number, got '${v}'`);
+  return n;
+}
+
+/** `1,2,4,8`: positive numbers (integers when `integer`), in the order given, no duplicates. */
+function numberList(integer: boolean): (v: string) => number[] {
+  return (v) => {
+    const items = v.split(',').map((x) => x.trim()).filter(Boolean);
+    const values = items.map((x) => (integer ? positiveInt(x) : positiveNumber(x)));
+    if (values.length === 0) throw new UserError(`expected a comma-separated list such as 1,2,4, got '${v}'`);
+    if (new Set(values).size !== values.length) throw new UserError(`'${v}' lists a value twice`);
+    return values;
+  };
+}
+
 function positiveNumber(v: string): number {
   const n = Number(v);
   if (!Number.isFinite(n) || n <= 0) throw new UserError(`expected a positive number, got '${v}'`);
   return n;
 }
 
-async function evalCommand(plan: RunPlan): Promise<void> {
-  // A long run's heap: V8 lets the old generation fill with garbage up to 4x the live heap before
-  // it collects it, and on a long run that garbage, not live data, is most of the growth in RSS.
-  // Growing by 1.5x keeps peak RSS flat from 1k to 50k samples at no measurable CPU cost
-  // (README, "Memory on long runs"). V8 reads the factor at every collection, so setting it here
-  // takes effect.
+/**
+ * A long run's heap: V8 lets the old generation fill with garbage up to 4x the live heap before it
+ * collects it, and on a long run that garbage, not live data, is most of the growth in RSS. Growing
+ * by 1.5x keeps peak RSS flat from 1k to 50k samples at no measurable CPU cost (README, "Memory on
+ * long runs"). V8 reads the factor at every collection, so setting it here takes effect.
+ */
+function longRunHeap(): void {
   setFlagsFromString('--heap-growing-percent=50');
-  const { runEval } = await import('./run/eval.ts');
-  const controller = new AbortController();
+}
+
+/** Ctrl-C and SIGTERM abort `controller` once: the run stops after the requests in flight. */
+function stopOnSignals(controller: AbortController): void {
   let stopping = false;
   const onSignal = (sig: string) => {
     if (stopping) return;
@@ -316,7 +373,10 @@ async function evalCommand(plan: RunPlan): Promise<void> {
   };
   process.once('SIGINT', () => onSignal('SIGINT'));
   process.once('SIGTERM', () => onSignal('SIGTERM'));
+}
 
+/** Prints a run's events on stderr: progress bars on a terminal, a line every few seconds otherwise. */
+function evalEventPrinter(): (e: EvalEvent) => void {
   const tty = Boolean(process.stderr.isTTY);
   let suiteStart = performance.now();
   let baseDone = 0;
@@ -335,7 +395,7 @@ async function evalCommand(plan: RunPlan): Promise<void> {
     if (tty) process.stderr.write(`\r${line}\x1b[K${doneFile ? '\n' : ''}`);
     else err(line);
   };
-  const onEvent = (e: EvalEvent) => {
+  return (e: EvalEvent) => {
     switch (e.type) {
       case 'start':
         err(`run dir: ${e.runDir}`);
@@ -389,7 +449,18 @@ async function evalCommand(plan: RunPlan): Promise<void> {
       }
     }
   };
-  const outcome = await runEval(plan, { signal: controller.signal, onEvent });
+}
+
+async function evalCommand(plan: RunPlan): Promise<void> {
+  longRunHeap();
+  const [{ runEval }, { withServer }] = await Promise.all([import('./run/eval.ts'), import('./serve/with-server.ts')]);
+  const controller = new AbortController();
+  stopOnSignals(controller);
+  const onEvent = evalEventPrinter();
+  const tty = Boolean(process.stderr.isTTY);
+  const outcome = await withServer({ plan, dir: plan.runDir, signal: controller.signal, onInfo: err }, (server) =>
+    runEval(plan, { signal: controller.signal, onEvent, ...(server ? { serve: server.record } : {}) }),
+  );
   if (tty) err('');
   const r = outcome.results;
   for (const n of r.notices) err(`\n*** ${n} ***`);
@@ -421,6 +492,56 @@ async function evalCommand(plan: RunPlan): Promise<void> {
 
 /** A run that completed but failed (every sample of a suite errored, or --max-error-rate): exit 3. */
 class RunFailed extends Error {}
+async function sweepCommand(opts: Record<string, unknown>, flags: RunConfig): Promise<void> {
+  longRunHeap();
+  const [{ runSweep }, { parseSlo }, { pointsTable, summaryLines }] = await Promise.all([
+    import('./sweep/run-sweep.ts'),
+    import('./sweep/slo.ts'),
+    import('./sweep/sweep-table.ts'),
+  ]);
+  const controller = new AbortController();
+  stopOnSignals(controller);
+  const onEval = evalEventPrinter();
+  const noticed = new Set<string>();
+  const total = Array.isArray(opts.concurrency) && !opts.requestRate ? opts.concurrency.length : Array.isArray(opts.requestRate) ? opts.requestRate.length : null;
+  const repeats = (opts.repeats as number | undefined) ?? 1;
+  const outcome = await runSweep(
+    {
+      flags,
+      ...(typeof opts.config === 'string' ? { configFile: opts.config } : {}),
+      ...(Array.isArray(opts.concurrency) ? { concurrency: opts.concurrency as number[] } : {}),
+      ...(Array.isArray(opts.requestRate) ? { requestRate: opts.requestRate as number[] } : {}),
+      profile: opts.profile === 'auto' ? 'auto' : 'list',
+      slos: typeof opts.slo === 'string' ? parseSlo(opts.slo) : null,
+      repeats,
+      maxPoints: (opts.maxPoints as number | undefined) ?? 12,
+      gpuHourCostUsd: (opts.gpuHourCost as number | undefined) ?? null,
+      ...(typeof opts.out === 'string' ? { out: opts.out } : {}),
+      defaults: { backend: 'onnx', data: 'hub' },
+    },
+    {
+      signal: controller.signal,
+      onEvent: (e) => {
+        if (e.type === 'info') err(e.message);
+        else if (e.type === 'point') err(`\n== point ${e.label} (${total ? `run ${e.index + 1} of ${total * repeats}` : `${e.phase}, run ${e.index + 1}`}) ==`);
+        else if (e.event.type !== 'notice' || !noticed.has(e.event.message)) {
+          // the same notice (bundled sample, fallback model) once for the whole sweep
+          if (e.event.type === 'notice') noticed.add(e.event.message);
+          onEval(e.event);
+        }
+      },
+    },
+  );
+  if (process.stderr.isTTY) err('');
+  const table = pointsTable(outcome.sweep);
+  out(textTable(table.header, table.rows));
+  for (const line of summaryLines(outcome.sweep)) out(line);
+  out(`wrote ${outcome.files.join(', ')}`);
+  if (outcome.interrupted) {
+    process.exitCode = 130;
+    throw new Interrupted();
+  }
+}
 
 class Interrupted extends Error {}
 

@@ -30,9 +30,14 @@ export interface ServerMetricsSummary {
   scrapes: number;
 }
 
-/** {server root}/metrics, where the root is the API base URL without its trailing /v1. */
+/** The server's root: the API base URL without its trailing /v1 (where vLLM serves /metrics, /health …). */
+export function serverRoot(baseUrl: string): string {
+  return baseUrl.replace(/\/+$/, '').replace(/\/v1$/, '');
+}
+
+/** {server root}/metrics. */
 export function metricsUrl(baseUrl: string): string {
-  return `${baseUrl.replace(/\/+$/, '').replace(/\/v1$/, '')}/metrics`;
+  return `${serverRoot(baseUrl)}/metrics`;
 }
 
 function counterDelta(first: Scrape, last: Scrape, name: string): number | null {

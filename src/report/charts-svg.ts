@@ -14,17 +14,17 @@ export interface BarChartSpec {
   series: Array<{ name: string; values: Array<number | null> }>;
 }
 
-const COLORS = ['#3867b4', '#e07b39', '#3f9a6b', '#b8433b', '#7b5aa6', '#7f7f7f'];
-const FONT = "font-family=\"DejaVu Sans, Helvetica, Arial, sans-serif\"";
+export const COLORS = ['#3867b4', '#e07b39', '#3f9a6b', '#b8433b', '#7b5aa6', '#7f7f7f'];
+export const FONT = "font-family=\"DejaVu Sans, Helvetica, Arial, sans-serif\"";
 
-function niceStep(max: number, ticks: number): number {
+export function niceStep(max: number, ticks: number): number {
   const raw = max / ticks;
   const mag = 10 ** Math.floor(Math.log10(raw));
   const f = raw / mag;
   return (f <= 1 ? 1 : f <= 2 ? 2 : f <= 5 ? 5 : 10) * mag;
 }
 
-function short(v: number): string {
+export function short(v: number): string {
   if (v >= 1e6) return `${(v / 1e6).toPrecision(3)}M`;
   if (v >= 1e4) return `${(v / 1e3).toPrecision(3)}k`;
   return v >= 100 ? v.toFixed(0) : Number(v.toPrecision(3)).toString();
@@ -54,7 +54,7 @@ export function textWidth(text: string, fontSize: number): number {
 }
 
 /** `text`, cut with an ellipsis to fit `maxPx` at `fontSize`. */
-function clip(text: string, maxPx: number, fontSize: number): string {
+export function clip(text: string, maxPx: number, fontSize: number): string {
   if (textWidth(text, fontSize) <= maxPx) return text;
   const chars = [...text];
   while (chars.length > 1 && textWidth(`${chars.join('')}…`, fontSize) > maxPx) chars.pop();
@@ -67,11 +67,11 @@ interface LegendItem {
   row: number;
 }
 
-const LEGEND_FONT = 12;
-const LEGEND_ROW = 18;
+export const LEGEND_FONT = 12;
+export const LEGEND_ROW = 18;
 
 /** Legend entries left to right (swatch, gap, label, gap), wrapping onto a new row when one is full. */
-function legendLayout(names: readonly string[], left: number, right: number): LegendItem[] {
+export function legendLayout(names: readonly string[], left: number, right: number): LegendItem[] {
   const items: LegendItem[] = [];
   let x = left;
   let row = 0;

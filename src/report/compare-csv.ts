@@ -11,6 +11,7 @@ const HEADER = [
   'requests_per_sec', 'ttft_p50_ms', 'ttft_p99_ms', 'tpot_p50_ms', 'peak_vram_mib', 'gpu_memory_total_mib',
   'throughput_ratio', 'ttft_p50_ratio', 'peak_vram_ratio', 'prompt_style', 'card_value', 'card_delta', 'card_in_ci95',
   'concurrency', 'request_rate', 'client_workers', 'max_tokens', 'mixed_load', 'same_load_as_reference', 'client_saturated',
+  'avg_power_w', 'output_tokens_per_joule',
 ];
 
 const na = (v: number | string | null | undefined): number | string => (v === null || v === undefined ? 'n/a' : v);
@@ -31,6 +32,7 @@ export function compareCsv(c: Comparison): string {
         na(cell?.load?.concurrency), cell?.load ? (cell.load.requestRate ?? 'inf') : 'n/a', cell?.load ? na(cell.load.clientWorkers) : 'n/a',
         na(cell?.load?.maxTokens), cell ? String(Boolean(cell.result.perf.mixedLoad)) : 'n/a', cell ? String(cell.sameLoad) : 'n/a',
         cell ? String(cell.clientSaturated) : 'n/a',
+        na(r.avgPowerW), na(r.outputTokensPerJoule),
       ]);
     });
   }

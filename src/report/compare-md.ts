@@ -8,7 +8,7 @@ import { textTable } from './text-table.ts';
 
 export const CHART_FILES = { throughput: 'comparison-throughput.png', memory: 'comparison-memory.png' } as const;
 
-function mdTable(t: StringTable): string[] {
+export function mdTable(t: StringTable): string[] {
   const align = t.align.map((a) => (a === 'left' ? '---' : '---:'));
   return [`| ${t.header.map(mdCell).join(' | ')} |`, `|${align.join('|')}|`, ...t.rows.map((r) => `| ${r.map(mdCell).join(' | ')} |`)];
 }

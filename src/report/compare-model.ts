@@ -29,6 +29,10 @@ export interface CompareRow {
   peakVramMiB: number | null;
   /** Highest peak host RSS over the row's runs (what a CPU run's memory chart shows). */
   peakRssMiB: number | null;
+  /** Output tokens per joule over the row's runs that measured energy (Σ tokens / Σ J); null when none did. */
+  outputTokensPerJoule: number | null;
+  /** Mean GPU power over those runs' generation time, all GPUs together (W). */
+  avgPowerW: number | null;
 }
 
 export interface SuiteCell {
@@ -90,6 +94,21 @@ function gpuOf(run: LoadedRun): { gpu: string; count: number; vramTotalMiB: numb
   };
 }
 
+/** A row's energy: its runs' joules, tokens and seconds added up (runs without a power reading left out). */
+function rowEnergy(runs: readonly LoadedRun[]): Pick<CompareRow, 'outputTokensPerJoule' | 'avgPowerW'> {
+  let joules = 0;
+  let tokens = 0;
+  let seconds = 0;
+  for (const run of runs) {
+    const e = run.results.energy;
+    if (!e) continue;
+    joules += e.energyJ;
+    tokens += e.outputTokens;
+    seconds += e.durationSec;
+  }
+  return { outputTokensPerJoule: joules > 0 ? tokens / joules : null, avgPowerW: seconds > 0 ? joules / seconds : null };
+}
+
 function ratioOf(a: number | null, b: number | null): number | null {
   return a === null || b === null || b === 0 ? null : a / b;
 }
@@ -133,7 +152,7 @@ export function buildComparison(runs: readonly LoadedRun[], opts: { reference?: 
     const key = JSON.stringify([r.model.id, r.model.backend, g.gpu, g.count, r.model.dtype, r.hardware.label]);
     let row = byKey.get(key);
     if (!row) {
-      row = { label: '', hardwareLabel: r.hardware.label, model: r.model.id, backend: r.model.backend, dtype: r.model.dtype, gpu: g.gpu, gpuCount: g.count, vramTotalMiB: g.vramTotalMiB, runs: [], peakVramMiB: null, peakRssMiB: null };
+      row = { label: '', hardwareLabel: r.hardware.label, model: r.model.id, backend: r.model.backend, dtype: r.model.dtype, gpu: g.gpu, gpuCount: g.count, vramTotalMiB: g.vramTotalMiB, runs: [], peakVramMiB: null, peakRssMiB: null, outputTokensPerJoule: null, avgPowerW: null };
       byKey.set(key, row);
     }
     row.runs.push(run);
@@ -145,6 +164,7 @@ export function buildComparison(runs: readonly LoadedRun[], opts: { reference?: 
     for (const caveat of runCaveats(r)) warnings.push(`Run ${r.runId} (${run.input}) ${caveat}.`);
   }
   const rows = [...byKey.values()];
+  for (const row of rows) Object.assign(row, rowEnergy(row.runs));
   uniqueLabels(rows, (r) => r.hardwareLabel ?? (r.gpuCount ? `${r.gpuCount}x ${r.gpu}` : r.gpu)).forEach((l, i) => (rows[i].label = l));
   const referenceIndex = findReference(rows, opts.reference);
 

@@ -53,7 +53,7 @@ function flag(text: string, cell: SuiteCell): string {
 export function runsTable(c: Comparison): StringTable {
   return {
     title: 'Runs',
-    header: ['row', 'model', 'backend', 'GPU', 'dtype', 'GPU memory MiB', 'peak VRAM MiB', 'VRAM vs ref', 'runs'],
+    header: ['row', 'model', 'backend', 'GPU', 'dtype', 'GPU memory MiB', 'peak VRAM MiB', 'VRAM vs ref', 'avg power W', 'out tok/J', 'runs'],
     rows: c.rows.map((r, i) => [
       i === c.referenceIndex ? `${r.label} (ref)` : r.label,
       r.model,
@@ -63,9 +63,11 @@ export function runsTable(c: Comparison): StringTable {
       num(r.vramTotalMiB, 0),
       num(r.peakVramMiB, 0),
       ratioText(r.peakVramMiB === null || c.rows[c.referenceIndex].peakVramMiB === null ? null : r.peakVramMiB / c.rows[c.referenceIndex].peakVramMiB!),
+      num(r.avgPowerW, 1),
+      num(r.outputTokensPerJoule, 3),
       r.runs.map((run) => run.results.runId).join(', '),
     ]),
-    align: ['left', 'left', 'left', 'left', 'left', 'right', 'right', 'right', 'left'],
+    align: ['left', 'left', 'left', 'left', 'left', 'right', 'right', 'right', 'right', 'right', 'left'],
     warning: null,
   };
 }

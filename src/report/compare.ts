@@ -32,6 +32,17 @@ export interface CompareOutcome {
 
 export async function compareRuns(params: CompareParams): Promise<CompareOutcome> {
   if (params.inputs.length === 0) throw new UserError('compare: give at least one run directory (or results.json).');
+  // sweep directories compare as curves (src/sweep/compare-sweeps.ts)
+  const { sweepJsonPath } = await import('../sweep/load-sweep.ts');
+  const sweeps = params.inputs.filter((i) => sweepJsonPath(i) !== null);
+  if (sweeps.length) {
+    if (sweeps.length !== params.inputs.length) {
+      throw new UserError(`compare: give either run directories or sweep directories, not both (sweeps: ${sweeps.join(', ')}). A sweep's points are run directories too: compare those with other runs.`);
+    }
+    if (params.reference !== undefined) throw new UserError('compare: --reference applies to runs; sweeps are compared side by side.');
+    const { compareSweeps } = await import('../sweep/compare-sweeps.ts');
+    return compareSweeps({ inputs: params.inputs, out: params.out });
+  }
   const runs = params.inputs.map(loadRun);
   const comparison = buildComparison(runs, params.reference !== undefined ? { reference: params.reference } : {});
   const samples = comparison.rows.map((row) => {

@@ -118,8 +118,21 @@ export function reportMarkdown(results: Results): string {
   }
   const mem = results.memory;
   const vram = mem.peakVramMiB === null ? 'not measured' : `${mem.peakVramMiB} MiB peak, ${mem.meanVramMiB ?? 'n/a'} MiB mean (${mem.tool}, ${mem.samples} polls)`;
-  lines.push('', `Peak RSS: ${num(mem.peakRssMiB, 0)} MiB; GPU memory: ${vram}`, '');
+  lines.push('', `Peak RSS: ${num(mem.peakRssMiB, 0)} MiB; GPU memory: ${vram}`);
+  lines.push(energyLine(results));
+  if (results.serve) {
+    const v = results.serve;
+    lines.push(`Server: \`${mdCell(v.command.join(' '))}\`${v.version ? ` (version ${mdCell(v.version)})` : ''}, healthy after ${num(v.readySec, 1)} s; its log: ${mdCell(v.log)}`);
+  }
+  lines.push('');
   return lines.join('\n');
+}
+
+function energyLine(results: Results): string {
+  const e = results.energy;
+  if (e === undefined) return '';
+  if (e === null) return `Energy: not measured (${mdCell(results.hardware.notes.find((n) => n.startsWith('energy:'))?.slice(8) ?? 'no power reading')})`;
+  return `Energy: ${num(e.energyJ, 1)} J over ${num(e.durationSec, 1)} s of generation, ${num(e.avgPowerW, 1)} W mean (${mdCell(e.source)}, ${e.perGpu.length} GPU(s)); ${num(e.joulesPerOutputToken, 4)} J/output token, ${num(e.outputTokensPerJoule, 3)} output tokens/J`;
 }
 
 /** The "Model card" section of report.md; empty when no suite carries a card number. */

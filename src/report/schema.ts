@@ -5,7 +5,9 @@
 import { z } from 'zod';
 import { PROMPT_STYLES } from '../prompt-style/styles.ts';
 import type { PromptStyle } from '../types.ts';
+import { energySchema } from '../telemetry/energy-schema.ts';
 import { hardwareSchema } from '../telemetry/hardware-schema.ts';
+import { serveRecordSchema } from '../serve/serve-schema.ts';
 import { telemetrySummarySchema } from '../telemetry/telemetry-summary-schema.ts';
 
 export const RESULTS_SCHEMA_VERSION = 1;
@@ -170,6 +172,13 @@ export const resultsSchema = z.object({
     })
     .nullable(),
   suites: z.array(suiteResultSchema),
+  /**
+   * GPU energy over the suites' generation windows, all GPUs together and per GPU; null when no power
+   * was read (the reason is in hardware.notes); absent in runs made before power was polled.
+   */
+  energy: energySchema.nullable().optional(),
+  /** The inference server this run started and stopped itself (`--serve`); absent otherwise. */
+  serve: serveRecordSchema.optional(),
   memory: z.object({
     peakRssMiB: z.number().nullable(),
     /** VRAM used on the selected GPUs, summed per poll (includes what a server pre-allocated). */

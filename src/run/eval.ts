@@ -21,6 +21,8 @@ import { cardTarget, compareWithCard, getPreset } from '../presets/card-presets.
 import { PACKAGE_ROOT, packagePath } from '../package-root.ts';
 import { SATURATION_MESSAGE } from '../load/client-check.ts';
 import { RESULTS_SCHEMA_VERSION, resultsSchema, type Results, type SuiteResult } from '../report/schema.ts';
+import type { ServeRecord } from '../serve/serve-schema.ts';
+import { computeEnergy, type TimeWindow } from '../telemetry/energy.ts';
 import { probeHardware } from '../telemetry/probe.ts';
 import { startSampler } from '../telemetry/sampler.ts';
 import { writeReport } from '../report/write-report.ts';
@@ -148,6 +150,8 @@ export interface EvalDeps {
   backend?: Backend;
   /** Environment for the GPU tools (PATH); default process.env. */
   env?: NodeJS.ProcessEnv;
+  /** The server `--serve` started for this run (src/serve/), recorded in results.json. */
+  serve?: ServeRecord;
 }
 
 /** Backends that take a raw prompt past the chat template in the Llama 3 dialog format. */
@@ -233,6 +237,9 @@ async function evaluate(plan: RunPlan, deps: EvalDeps, backend: Backend, run: { 
   const suiteResults: SuiteResult[] = [];
   /** Each finalised suite's final samples.jsonl lines, in a file until the journal is rewritten. */
   const finalFiles = new Map<string, string>();
+  // what energy is integrated over: the suites' generation windows, and the tokens made in them
+  const windows: TimeWindow[] = [];
+  let windowTokens = 0;
   let interrupted = false;
   try {
     for (const suite of suitesToRun) {
@@ -269,11 +276,16 @@ async function evaluate(plan: RunPlan, deps: EvalDeps, backend: Backend, run: { 
         retryErrors: plan.retryErrors,
         ...(plan.requestRate ? { requestRate: plan.requestRate } : {}),
         warmup: plan.warmup,
+        ...(plan.durationSec ? { durationSec: plan.durationSec } : {}),
         total,
         rawPrompt: plan.rawPrompt,
         signal: deps.signal,
         onProgress: (progress) => emit({ type: 'progress', progress }),
       });
+      if (outcome.produced > 0 && outcome.window) {
+        windows.push(outcome.window);
+        windowTokens += outcome.outputTokens;
+      }
       if (plan.ids) {
         const found = new Set<string>();
         for (const s of outcome.samples.read()) found.add(s.id);
@@ -354,6 +366,8 @@ async function evaluate(plan: RunPlan, deps: EvalDeps, backend: Backend, run: { 
   run.record.finishInvocation(interrupted ? 'interrupted' : 'completed', new Date());
   const telemetry = await telemetryDone;
   const server = await serverDone;
+  const energy = computeEnergy({ trace: sampler.powerTrace(), windows, outputTokens: windowTokens });
+  if (energy.note) hardware.notes.push(energy.note);
   try {
     // samples.jsonl ends as the final record: each suite's samples once, in dataset order, with the
     // corpus-aware scores; results of suites not run this time are kept as they were.
@@ -373,6 +387,8 @@ async function evaluate(plan: RunPlan, deps: EvalDeps, backend: Backend, run: { 
     hardware,
     server,
     suites: suiteResults,
+    energy: energy.energy,
+    ...(deps.serve ? { serve: deps.serve } : {}),
     memory: {
       peakRssMiB: telemetry.peakRssMiB,
       peakVramMiB: telemetry.peakVramMiB,

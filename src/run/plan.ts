@@ -9,6 +9,7 @@ import { z } from 'zod';
 import type { BackendOptions } from '../backends/registry.ts';
 import { closest, UserError } from '../errors.ts';
 import { getPreset } from '../presets/card-presets.ts';
+import { commandText, defaultBaseUrl, maskedCommand, parseServeCommand, type ServeCommand } from '../serve/command-line.ts';
 import { DEFAULT_PROMPT_STYLE, parsePromptStyle } from '../prompt-style/styles.ts';
 import type { PromptStyle } from '../types.ts';
 
@@ -55,6 +56,10 @@ export const configSchema = z.strictObject({
   maxResponseBytes: z.number().int().positive().optional(),
   maxErrorRate: z.number().min(0).max(1).optional(),
   clientWorkers: z.number().int().min(0).optional(),
+  duration: z.number().positive().optional(),
+  serve: z.string().optional(),
+  serveTimeout: z.number().positive().optional(),
+  serveGrace: z.number().min(0).optional(),
 });
 
 export type RunConfig = z.infer<typeof configSchema>;
@@ -69,6 +74,15 @@ export interface JudgePlan {
   timeoutSec: number;
   /** A cache folder shared between runs, besides the run directory's own. */
   cacheDir?: string;
+}
+
+/** `--serve`: the inference server the run starts, waits for and stops (src/serve/). */
+export interface ServePlan {
+  command: ServeCommand;
+  /** Seconds to wait for it to become healthy (`--serve-timeout`, default 1200). */
+  timeoutSec: number;
+  /** Seconds between SIGTERM and SIGKILL when stopping it (`--serve-grace`, default 30). */
+  graceSec: number;
 }
 
 /** The plan carries the backend's options (model, dtype, base URL …) as the registry defines them. */
@@ -98,6 +112,8 @@ export interface RunPlan extends BackendOptions {
   requestRate?: number;
   /** Warm-up requests per suite, excluded from results and timings. */
   warmup: number;
+  /** Stop sending new requests this many seconds into each suite's timed window (`--duration`); the rest of the selection is not run. */
+  durationSec?: number;
   /** Dataset revision (commit sha or branch) to pin. */
   revision?: string;
   judge?: JudgePlan;
@@ -109,6 +125,7 @@ export interface RunPlan extends BackendOptions {
   rawPrompt: boolean;
   /** A suite with a larger share of errored samples fails the run (exit 3); every sample errored always does. */
   maxErrorRate?: number;
+  serve?: ServePlan;
   runId: string;
   runDir: string;
   /** True for `--resume <run-dir>` (the run directory's identity then binds the flags given). */
@@ -209,6 +226,18 @@ function judgePlan(c: RunConfig): JudgePlan | undefined {
   };
 }
 
+function servePlan(c: RunConfig): ServePlan | undefined {
+  if (c.serve === undefined) {
+    if (c.serveTimeout !== undefined || c.serveGrace !== undefined) throw new UserError('--serve-timeout and --serve-grace need --serve "<command that starts the server>".');
+    return undefined;
+  }
+  const command = parseServeCommand(c.serve);
+  if (command.argv.includes('***') || Object.values(command.env).includes('***')) {
+    throw new UserError('--serve: the command holds a masked secret (***), as config.json keeps it. Give the command again with --serve, reading the secret from the environment.');
+  }
+  return { command, timeoutSec: c.serveTimeout ?? 1200, graceSec: c.serveGrace ?? 30 };
+}
+
 export function timestampId(d: Date): string {
   const p = (n: number) => String(n).padStart(2, '0');
   return `${d.getUTCFullYear()}${p(d.getUTCMonth() + 1)}${p(d.getUTCDate())}-${p(d.getUTCHours())}${p(d.getUTCMinutes())}${p(d.getUTCSeconds())}`;
@@ -239,7 +268,12 @@ export function buildPlan(params: {
     // the finished samples were asked with the saved style; mixing two prompts in one run is no result
     throw new UserError(`--resume ${params.resumeDir}: the run used --prompt-style ${base.promptStyle ?? DEFAULT_PROMPT_STYLE}; a resume cannot change it. Start a new run (--out) for ${promptStyle}.`);
   }
-  const backend = c.backend ?? params.defaults.backend;
+  const serve = servePlan(c);
+  if (serve && c.backend !== undefined && c.backend !== 'openai') {
+    throw new UserError(`--serve starts an OpenAI-compatible server, which --backend ${c.backend} does not talk to. Drop --backend (it becomes openai) or drop --serve.`);
+  }
+  const backend = c.backend ?? (serve ? 'openai' : params.defaults.backend);
+  const baseUrl = c.baseUrl ?? (serve ? defaultBaseUrl(serve.command) : undefined);
   const modelName = c.model ?? (c.predictions ? slug(c.predictions) : backend);
   const what = preset && !c.suite ? preset.id : suites.join('+');
   const runId = params.resumeDir ? slug(params.resumeDir) : `${timestampId(params.now ?? new Date())}-${what}-${slug(modelName)}`;
@@ -250,7 +284,16 @@ export function buildPlan(params: {
   const ids = list(c.ids);
   const subjects = list(c.subject) ?? preset?.subjects;
   // what the preset filled in is written out, so readers of config.json (gate) need not know presets
-  const savedConfig: RunConfig = { ...persistent, suite: suites, backend, out: runDir, promptStyle, ...(subjects ? { subject: subjects } : {}) };
+  const savedConfig: RunConfig = {
+    ...persistent,
+    suite: suites,
+    backend,
+    out: runDir,
+    promptStyle,
+    ...(subjects ? { subject: subjects } : {}),
+    // the server command may hold a key (`--api-key …`): config.json keeps it masked
+    ...(serve ? { serve: commandText(maskedCommand(serve.command)), baseUrl } : {}),
+  };
   const gpus = typeof c.gpus === 'string' ? parseGpus(c.gpus) : c.gpus;
   return {
     suites,
@@ -273,7 +316,7 @@ export function buildPlan(params: {
     ...(c.telemetryCmd ? { telemetryCmd: c.telemetryCmd } : {}),
     retryErrors: c.retryErrors ?? false,
     dataFallback: c.data === undefined,
-    ...(c.baseUrl ? { baseUrl: c.baseUrl } : {}),
+    ...(baseUrl ? { baseUrl } : {}),
     ...(c.apiKeyEnv ? { apiKeyEnv: c.apiKeyEnv } : {}),
     ...(c.extraBody ? { extraBody: c.extraBody } : {}),
     ...(c.device ? { device: c.device } : {}),
@@ -281,6 +324,7 @@ export function buildPlan(params: {
     ...(c.maxImages !== undefined ? { maxImages: c.maxImages } : preset ? { maxImages: preset.maxImages } : {}),
     ...(c.requestRate ? { requestRate: c.requestRate } : {}),
     warmup: c.warmup ?? 0,
+    ...(c.duration ? { durationSec: c.duration } : {}),
     ...(c.revision ? { revision: c.revision } : {}),
     ...(c.python ? { python: c.python } : {}),
     ...(judge ? { judge } : {}),
@@ -290,6 +334,7 @@ export function buildPlan(params: {
     ...(c.maxResponseBytes ? { maxResponseBytes: c.maxResponseBytes } : {}),
     ...(c.maxErrorRate !== undefined ? { maxErrorRate: c.maxErrorRate } : {}),
     ...(c.clientWorkers !== undefined ? { clientWorkers: c.clientWorkers } : {}),
+    ...(serve ? { serve } : {}),
     runId,
     runDir,
     resumed: params.resumeDir !== undefined,

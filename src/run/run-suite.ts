@@ -55,6 +55,11 @@ export interface RunSuiteParams {
   seed?: number;
   /** Send Llama 3 dialog prompts past the chat template (`--raw-prompt`). */
   rawPrompt?: boolean;
+  /**
+   * Stop sending new requests this many seconds after timing started (`--duration`); those in flight
+   * finish. Samples not sent are left out of the selection, as if the data had ended there.
+   */
+  durationSec?: number;
 }
 
 export interface RunSuiteOutcome {
@@ -67,6 +72,10 @@ export interface RunSuiteOutcome {
   client: PerfClient | null;
   /** Wall time of this invocation's generation phase, in seconds. */
   durationSec: number;
+  /** Output tokens of the scored results this invocation produced. */
+  outputTokens: number;
+  /** That phase on the monotonic clock (performance.now ms), for what is measured beside it (energy); null when nothing was sent. */
+  window: { startMs: number; endMs: number } | null;
   interrupted: boolean;
 }
 
@@ -102,6 +111,7 @@ export async function runSuite(p: RunSuiteParams): Promise<RunSuiteOutcome> {
     while (inFlight > 0) await new Promise<void>((resolve) => (wake = resolve));
   };
   let produced = 0;
+  let outputTokens = 0; // of the scored results produced: what energy per token divides by
   let firstStartMs: number | null = null; // the first request sent, as the client stamped it
   let failure: unknown = null;
   const imageCache: ImageCache = new Map();
@@ -115,6 +125,7 @@ export async function runSuite(p: RunSuiteParams): Promise<RunSuiteOutcome> {
     // no signal here: a Ctrl-C is seen between samples below, so the reader closes normally
   });
   for await (const { sample } of settleBeforeThrowing(stream, drain)) {
+    if (p.durationSec !== undefined && warmedUp && started !== null && performance.now() - started >= p.durationSec * 1000) break;
     hashSample(hash, sample);
     samples.add(sample);
     const previous = p.journal.status(journalKey(p.suite.id, sample.id));
@@ -172,6 +183,7 @@ export async function runSuite(p: RunSuiteParams): Promise<RunSuiteOutcome> {
         });
         p.journal.append(result);
         produced++;
+        if (result.state === 'scored') outputTokens += result.outputTokens ?? 0;
         const t = result.timing;
         if (t && (firstStartMs === null || t.startMs < firstStartMs)) firstStartMs = t.startMs;
         done++;
@@ -198,13 +210,23 @@ export async function runSuite(p: RunSuiteParams): Promise<RunSuiteOutcome> {
   attemptSignals.dispose();
   if (failure !== null) throw failure;
   const from = firstStartMs ?? started;
-  const durationSec = from === null ? 0 : (performance.now() - from) / 1000;
+  const ended = performance.now();
+  const durationSec = from === null ? 0 : (ended - from) / 1000;
   if (p.signal.aborted) interrupted = true;
   report();
   const client = p.backend.client
     ? checkClient({ workers: p.backend.client.workers, loopDelays: await p.backend.client.loopDelay(), dispatch: dispatch?.summary() ?? null })
     : null;
-  return { samples, fingerprint: `sha256:${hash.digest('hex')}`, produced, client, durationSec, interrupted };
+  return {
+    samples,
+    fingerprint: `sha256:${hash.digest('hex')}`,
+    produced,
+    outputTokens,
+    client,
+    durationSec,
+    window: from === null ? null : { startMs: from, endMs: ended },
+    interrupted,
+  };
 }
 
 /**

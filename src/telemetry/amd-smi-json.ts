@@ -35,6 +35,23 @@ export function amdSizeMiB(x: unknown): number | null {
   return sizeToMiB(x, 'MB');
 }
 
+/**
+ * Board power from `metric --power` (`power.socket_power`; some releases name it
+ * `average_socket_power` or `current_socket_power`), in W. Never `limit.socket_power`: that is the cap.
+ */
+const POWER_FIELDS = ['socket_power', 'average_socket_power', 'current_socket_power'] as const;
+
+function powerOf(entry: Obj): { watts: number; field: string } | null {
+  for (const field of POWER_FIELDS) {
+    const x = get(entry, 'power', field);
+    const unit = isObj(x) && typeof x.unit === 'string' ? x.unit.trim().toLowerCase() : typeof x === 'string' ? /\d\s*([a-z]+)\s*$/i.exec(x)?.[1]?.toLowerCase() : undefined;
+    const value = parseNumber(unwrap(x));
+    if (value === null) continue;
+    return { watts: unit === 'mw' ? value / 1000 : value, field };
+  }
+  return null;
+}
+
 function partitionOf(x: unknown): GpuReading['partition'] {
   if (typeof x === 'string') {
     const compute = parseText(x);
@@ -60,6 +77,11 @@ export function amdEntryToReading(entry: Obj, position: number): GpuReading {
   r.vramTotalMiB = amdSizeMiB(get(entry, 'vram', 'size')) ?? amdSizeMiB(get(entry, 'mem_usage', 'total_vram'));
   r.vramUsedMiB = amdSizeMiB(get(entry, 'mem_usage', 'used_vram'));
   r.utilPct = parseNumber(unwrap(get(entry, 'usage', 'gfx_activity')));
+  const power = powerOf(entry);
+  if (power) {
+    r.powerW = power.watts;
+    r.powerField = power.field;
+  }
   r.busId = parseText(unwrap(get(entry, 'bus', 'bdf') ?? get(entry, 'bdf')));
   r.partition = partitionOf(get(entry, 'partition'));
   return r;

@@ -48,6 +48,8 @@ export function parseAmdSmiMonitor(text: string): ToolReading {
     r.utilPct = parseNumber(col(cells, 'GFX_UTIL') ?? col(cells, 'GFX%'));
     r.vramUsedMiB = sizeToMiB(col(cells, 'VRAM_USED'), 'MB');
     r.vramTotalMiB = sizeToMiB(col(cells, 'VRAM_TOTAL'), 'MB');
+    r.powerW = parseNumber(col(cells, 'POWER'));
+    if (r.powerW !== null) r.powerField = 'POWER';
     gpus.push(r);
   }
   if (gpus.length === 0) throw new TelemetryParseError('no-data', 'amd-smi monitor: no GPU rows');

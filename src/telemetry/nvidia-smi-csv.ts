@@ -41,6 +41,8 @@ export function parseNvidiaSmiCsv(text: string, fields?: readonly string[]): Too
     r.vramTotalMiB = sizeToMiB(value('memory.total'), 'MiB');
     r.vramUsedMiB = sizeToMiB(value('memory.used'), 'MiB');
     r.utilPct = parseNumber(value('utilization.gpu'));
+    r.powerW = parseNumber(value('power.draw'));
+    if (r.powerW !== null) r.powerField = 'power.draw';
     r.busId = parseText(value('pci.bus_id'));
     r.arch = smArch(parseText(value('compute_cap')));
     driver ??= parseText(value('driver_version'));

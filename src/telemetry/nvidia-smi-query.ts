@@ -43,6 +43,9 @@ function gpuFromBlock(index: number, busId: string, t: Tree, notes: string[]): G
   r.vramTotalMiB = sizeToMiB(treeText(t, 'fb memory usage', 'total'), 'MiB');
   r.vramUsedMiB = sizeToMiB(treeText(t, 'fb memory usage', 'used'), 'MiB');
   r.utilPct = parseNumber(treeText(t, 'utilization', 'gpu'));
+  // `GPU Power Readings` since driver 530 or so, `Power Readings` before it
+  r.powerW = parseNumber(treeText(t, 'gpu power readings', 'power draw') ?? treeText(t, 'power readings', 'power draw'));
+  if (r.powerW !== null) r.powerField = 'Power Draw';
   if (/^enabled$/i.test(treeText(t, 'mig mode', 'current') ?? '')) r.flags.push(GPU_FLAGS.migEnabled);
   if (r.vramTotalMiB === null) {
     if (treeText(t, 'fb memory usage', 'total') !== undefined) r.flags.push(GPU_FLAGS.vramNotReported);

@@ -16,6 +16,8 @@ const KEYS = {
   vramTotalB: ['vram total memory (b)'],
   vramUsedB: ['vram total used memory (b)'],
   util: ['gpu use (%)'],
+  // `--showpower`: ROCm 5 and most GPUs say Average; MI300X says Current Socket (spec §1)
+  power: ['average graphics package power (w)', 'current socket graphics package power (w)', 'socket graphics package power (w)'],
   busId: ['pci bus'],
   computePartition: ['compute partition', 'current compute partition'],
   memoryPartition: ['memory partition', 'current memory partition'],
@@ -53,6 +55,11 @@ export function rocmFieldsToReading(index: number, fields: RocmFields): GpuReadi
   r.vramTotalMiB = toMiB(parseNumber(pick(fields, KEYS.vramTotalB)), 'B');
   r.vramUsedMiB = toMiB(parseNumber(pick(fields, KEYS.vramUsedB)), 'B');
   r.utilPct = parseNumber(pick(fields, KEYS.util));
+  const powerKey = KEYS.power.find((k) => parseNumber(fields.get(k) ?? null) !== null);
+  if (powerKey) {
+    r.powerW = parseNumber(fields.get(powerKey));
+    r.powerField = powerKey.replace(/\b\w/g, (c) => c.toUpperCase());
+  }
   r.busId = pick(fields, KEYS.busId);
   const compute = pick(fields, KEYS.computePartition);
   const memory = pick(fields, KEYS.memoryPartition);

@@ -76,6 +76,12 @@ function conciseRow(index: number, rest: string): GpuReading {
   // Partitions column, "(Mem, Compute)": `NPS1, SPX`
   const part = /\b(NPS\d+)\s*,\s*([A-Z]PX)\b/.exec(rest);
   if (part) r.partition = { compute: part[2], memory: part[1] };
+  // the first figure in watts is the Power column (socket or average); PwrCap comes later
+  const watts = /(?:^|\s)(\d+(?:\.\d+)?)\s*W\b/.exec(rest);
+  if (watts) {
+    r.powerW = Number(watts[1]);
+    r.powerField = 'Power';
+  }
   const pct = /(\d+(?:\.\d+)?)%\s+(\d+(?:\.\d+)?)%\s*$/.exec(rest);
   if (pct) r.utilPct = Number(pct[2]);
   return r;

@@ -1,8 +1,10 @@
-// Polls GPU memory used and utilisation beside a run, plus the harness's own RSS, and summarises them
-// when stopped. Each tool is asked the cheapest question spec/telemetry.md documents for memory:
-//   amd-smi   metric --mem-usage --usage --json            (§2: mem_usage.used_vram, usage.gfx_activity)
-//   rocm-smi  --showmeminfo vram --showuse --json          (§1: VRAM Total Used Memory (B), GPU use (%))
-//   nvidia-smi --query-gpu=index,memory.used,utilization.gpu --format=csv,noheader,nounits   (§4)
+// Polls GPU memory used, utilisation and power beside a run, plus the harness's own RSS, and summarises
+// them when stopped. Each tool is asked the cheapest question spec/telemetry.md documents:
+//   amd-smi   metric --mem-usage --usage --power --json    (§2: mem_usage.used_vram, usage.gfx_activity, power.socket_power)
+//   rocm-smi  --showmeminfo vram --showuse --showpower --json  (§1: VRAM Total Used Memory (B), GPU use (%), … Graphics Package Power (W))
+//   nvidia-smi --query-gpu=index,memory.used,utilization.gpu,power.draw --format=csv,noheader,nounits   (§4)
+// Power readings are kept with their time (powerTrace), so energy can be integrated over exactly the
+// windows a run generated in (energy.ts).
 // All GPUs are queried and the selection is filtered here (amd-smi `--gpu N --json` duplicated its JSON
 // before ROCm/rocm-systems#3067). Timers are unref()'d; a failed poll is counted and noted, never thrown.
 
@@ -12,15 +14,16 @@ import { parseAmdSmi } from './parse-amd-smi.ts';
 import { parseRocmSmi } from './parse-rocm-smi.ts';
 import { parseNvidiaSmiCsv } from './nvidia-smi-csv.ts';
 import type { RunCommand } from './run-command.ts';
+import type { PowerTrace } from './energy.ts';
 import type { GpuTelemetry, TelemetrySummary } from './telemetry-summary-schema.ts';
 import { createToolExec } from './tool-exec.ts';
 import type { GpuTool, ToolReading } from './types.ts';
 
-const NVIDIA_SAMPLE_FIELDS = ['index', 'memory.used', 'utilization.gpu'] as const;
+const NVIDIA_SAMPLE_FIELDS = ['index', 'memory.used', 'utilization.gpu', 'power.draw'] as const;
 
 export const SAMPLE_COMMANDS: Record<GpuTool, { args: readonly string[]; parse: (stdout: string) => ToolReading }> = {
-  'amd-smi': { args: ['metric', '--mem-usage', '--usage', '--json'], parse: parseAmdSmi },
-  'rocm-smi': { args: ['--showmeminfo', 'vram', '--showuse', '--json'], parse: parseRocmSmi },
+  'amd-smi': { args: ['metric', '--mem-usage', '--usage', '--power', '--json'], parse: parseAmdSmi },
+  'rocm-smi': { args: ['--showmeminfo', 'vram', '--showuse', '--showpower', '--json'], parse: parseRocmSmi },
   'nvidia-smi': { args: nvidiaQueryArgs(NVIDIA_SAMPLE_FIELDS), parse: (t) => parseNvidiaSmiCsv(t, NVIDIA_SAMPLE_FIELDS) },
 };
 
@@ -46,6 +49,8 @@ export interface SamplerOptions {
 export interface Sampler {
   /** Stops polling (a poll in flight gets a short grace, then is killed) and returns the summary. */
   stop(): Promise<TelemetrySummary>;
+  /** The power readings so far, each with the (monotonic) time its poll answered. */
+  powerTrace(): PowerTrace;
 }
 
 interface Acc {
@@ -75,8 +80,9 @@ export function startSampler(options: SamplerOptions): Sampler {
   const startedAt = now();
   const total = acc();
   const rssMiB = acc();
-  const perGpu = new Map<number, { vram: Acc; util: Acc }>();
-  for (const i of options.gpus ?? []) perGpu.set(i, { vram: acc(), util: acc() });
+  const perGpu = new Map<number, { vram: Acc; util: Acc; power: Acc }>();
+  for (const i of options.gpus ?? []) perGpu.set(i, { vram: acc(), util: acc(), power: acc() });
+  const power: PowerTrace = { tool, field: null, samples: [] };
   const notes = new Map<string, number>();
   const note = (m: string) => notes.set(m, (notes.get(m) ?? 0) + 1);
   let ticks = 0;
@@ -86,15 +92,21 @@ export function startSampler(options: SamplerOptions): Sampler {
   let timer: NodeJS.Timeout | undefined;
   let inflight: Promise<void> | null = null;
 
-  const record = (reading: ToolReading): boolean => {
+  const record = (reading: ToolReading, atMs: number): boolean => {
     const selected = options.gpus?.length ? options.gpus : reading.gpus.map((g) => g.index);
     let sum = 0;
     let complete = selected.length > 0;
+    const watts = new Map<number, number>();
     for (const index of selected) {
       const g = reading.gpus.find((x) => x.index === index);
-      const slot = perGpu.get(index) ?? { vram: acc(), util: acc() };
+      const slot = perGpu.get(index) ?? { vram: acc(), util: acc(), power: acc() };
       perGpu.set(index, slot);
       if (g?.utilPct != null) add(slot.util, g.utilPct);
+      if (g?.powerW != null) {
+        add(slot.power, g.powerW);
+        watts.set(index, g.powerW);
+        power.field ??= g.powerField ?? null;
+      }
       if (g?.vramUsedMiB == null) {
         complete = false;
         note(g ? `GPU ${index}: ${tool} reported no memory used` : `GPU ${index}: not in ${tool} output`);
@@ -104,6 +116,7 @@ export function startSampler(options: SamplerOptions): Sampler {
       sum += g.vramUsedMiB;
     }
     if (complete) add(total, sum);
+    if (watts.size) power.samples.push({ atMs, watts });
     return complete;
   };
 
@@ -124,7 +137,7 @@ export function startSampler(options: SamplerOptions): Sampler {
     if (!outcome.ok) {
       failedTicks++;
       note(outcome.message);
-    } else if (record(outcome.reading)) samples++;
+    } else if (record(outcome.reading, now())) samples++;
     else failedTicks++;
   };
 
@@ -161,7 +174,7 @@ export function startSampler(options: SamplerOptions): Sampler {
       }
       const gpus: GpuTelemetry[] = [...perGpu]
         .sort(([a], [b]) => a - b)
-        .map(([index, s]) => ({ index, peakVramMiB: peakOf(s.vram), meanVramMiB: meanOf(s.vram), meanUtilPct: meanOf(s.util) }));
+        .map(([index, s]) => ({ index, peakVramMiB: peakOf(s.vram), meanVramMiB: meanOf(s.vram), meanUtilPct: meanOf(s.util), meanPowerW: meanOf(s.power) }));
       return {
         tool,
         intervalMs,
@@ -176,5 +189,6 @@ export function startSampler(options: SamplerOptions): Sampler {
         notes: [...notes].map(([m, n]) => (n > 1 ? `${m} (${n} times)` : m)),
       };
     },
+    powerTrace: () => ({ ...power, samples: [...power.samples] }),
   };
 }

@@ -11,6 +11,8 @@ export const gpuTelemetrySchema = z.object({
   peakVramMiB: z.number().nullable(),
   meanVramMiB: z.number().nullable(),
   meanUtilPct: z.number().nullable(),
+  /** Mean of the polled power draw, W; absent in runs made before power was polled. */
+  meanPowerW: z.number().nullable().optional(),
 });
 
 export const telemetrySummarySchema = z.object({

@@ -25,6 +25,10 @@ export interface GpuReading {
   vramTotalMiB: number | null;
   vramUsedMiB: number | null;
   utilPct: number | null;
+  /** Board power draw in watts (amd-smi `power.socket_power`, rocm-smi `… Graphics Package Power (W)`, nvidia-smi `power.draw`). */
+  powerW: number | null;
+  /** The field powerW was read from (`socket_power`, `Current Socket Graphics Package Power (W)`, `power.draw`). */
+  powerField?: string;
   busId: string | null;
   partition: PartitionMode | null;
   /** Facts a parser saw that the schema has no field for (e.g. `mig-enabled`); see GPU_FLAGS. */
@@ -51,6 +55,7 @@ export function emptyGpuReading(index: number): GpuReading {
     vramTotalMiB: null,
     vramUsedMiB: null,
     utilPct: null,
+    powerW: null,
     busId: null,
     partition: null,
     flags: [],

@@ -51,7 +51,7 @@ describe('eval records GPU memory polled during the run', () => {
       byArgs: [
         { match: 'compute_cap', spec: { stdout: identity } },
         // before '-q', which also occurs inside '--query-gpu'
-        { match: 'utilization.gpu', spec: { sequence: ['', '', '0, 1000, 10\n', '0, 5000, 90\n', '0, 3000, 50\n'] } },
+        { match: 'utilization.gpu', spec: { sequence: ['', '', '0, 1000, 10, 300\n', '0, 5000, 90, 300\n', '0, 3000, 50, 300\n'] } },
         { match: '-q', spec: { fixture: fixtureUrl('nvidia-smi_q_h100-sxm-x8_driver565.57.01.txt') } },
       ],
     });

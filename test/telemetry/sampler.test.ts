@@ -41,7 +41,8 @@ async function sampleUntil(name: string, calls: number, options: SamplerOptions)
   return summary;
 }
 
-const NVIDIA_SEQUENCE = ['0, 1000, 10\n1, 3000, 30\n', '0, 5000, 50\n1, 1000, 70\n', '0, 2000, 20\n1, 2000, 40\n'];
+// index, memory.used, utilization.gpu, power.draw (GPU 1's power is [N/A] in the last poll)
+const NVIDIA_SEQUENCE = ['0, 1000, 10, 100.5\n1, 3000, 30, 300\n', '0, 5000, 50, 200.5\n1, 1000, 70, 500\n', '0, 2000, 20, 150.5\n1, 2000, 40, [N/A]\n'];
 
 describe('startSampler', () => {
   it('nvidia-smi: peak and mean of the summed VRAM, per-GPU figures, RSS peak', async () => {
@@ -52,11 +53,24 @@ describe('startSampler', () => {
     expect(s.failedTicks).toBeGreaterThanOrEqual(1);
     expect(s.ticks).toBe(s.samples + s.failedTicks);
     expect(s.perGpu).toEqual([
-      { index: 0, peakVramMiB: 5000, meanVramMiB: 2666.67, meanUtilPct: 26.67 },
-      { index: 1, peakVramMiB: 3000, meanVramMiB: 2000, meanUtilPct: 46.67 },
+      { index: 0, peakVramMiB: 5000, meanVramMiB: 2666.67, meanUtilPct: 26.67, meanPowerW: 150.5 },
+      { index: 1, peakVramMiB: 3000, meanVramMiB: 2000, meanUtilPct: 46.67, meanPowerW: 400 },
     ]);
-    expect(s.notes[0]).toMatch(/^nvidia-smi --query-gpu=index,memory.used,utilization.gpu --format=csv,noheader,nounits \(exit code 3\): nvidia-smi: empty output; stderr: sequence exhausted/);
-    expect((await tools.calls('nvidia-smi'))[0]).toEqual(['--query-gpu=index,memory.used,utilization.gpu', '--format=csv,noheader,nounits']);
+    expect(s.notes[0]).toMatch(/^nvidia-smi --query-gpu=index,memory.used,utilization.gpu,power.draw --format=csv,noheader,nounits \(exit code 3\): nvidia-smi: empty output; stderr: sequence exhausted/);
+    expect((await tools.calls('nvidia-smi'))[0]).toEqual(['--query-gpu=index,memory.used,utilization.gpu,power.draw', '--format=csv,noheader,nounits']);
+  });
+
+  it('keeps each poll\'s power with its time, for the selected GPUs, and names the field', async () => {
+    await tools.add('nvidia-smi', { sequence: NVIDIA_SEQUENCE });
+    let t = 0;
+    const sampler = startSampler({ tool: 'nvidia-smi', gpus: [1], intervalMs: 20, env: tools.env, now: () => (t += 1000) });
+    await until(async () => (await tools.calls('nvidia-smi')).length >= 4);
+    await sampler.stop();
+    const trace = sampler.powerTrace();
+    expect(trace).toMatchObject({ tool: 'nvidia-smi', field: 'power.draw' });
+    // GPU 1 reported power in the first two polls only ([N/A] in the third)
+    expect(trace.samples.map((x) => [...x.watts])).toEqual([[[1, 300]], [[1, 500]]]);
+    expect(trace.samples[1].atMs).toBeGreaterThan(trace.samples[0].atMs);
   });
 
   it('only the selected GPUs count', async () => {
@@ -76,22 +90,22 @@ describe('startSampler', () => {
     });
     const s = await sampleUntil('rocm-smi', 3, { tool: 'rocm-smi' });
     expect(s).toMatchObject({ samples: 2, peakVramMiB: 4096, meanVramMiB: 2560 });
-    expect(s.perGpu).toEqual([{ index: 0, peakVramMiB: 4096, meanVramMiB: 2560, meanUtilPct: 0 }]);
-    expect((await tools.calls('rocm-smi'))[0]).toEqual(['--showmeminfo', 'vram', '--showuse', '--json']);
+    expect(s.perGpu).toEqual([{ index: 0, peakVramMiB: 4096, meanVramMiB: 2560, meanUtilPct: 0, meanPowerW: null }]);
+    expect((await tools.calls('rocm-smi'))[0]).toEqual(['--showmeminfo', 'vram', '--showuse', '--showpower', '--json']);
   });
 
   it('amd-smi: metric JSON in the gpu_data shape, after a warning', async () => {
-    const metric = (used: number, gfx: number) =>
-      `WARNING: permission denied for /dev/kfd\n${JSON.stringify({ gpu_data: [{ gpu: 0, usage: { gfx_activity: { value: gfx, unit: '%' } }, mem_usage: { used_vram: { value: used, unit: 'MB' } } }] })}`;
-    await tools.add('amd-smi', { sequence: [metric(500, 10), metric(1500, 90)] });
+    const metric = (used: number, gfx: number, watts: number) =>
+      `WARNING: permission denied for /dev/kfd\n${JSON.stringify({ gpu_data: [{ gpu: 0, usage: { gfx_activity: { value: gfx, unit: '%' } }, power: { socket_power: { value: watts, unit: 'W' } }, mem_usage: { used_vram: { value: used, unit: 'MB' } } }] })}`;
+    await tools.add('amd-smi', { sequence: [metric(500, 10, 200), metric(1500, 90, 600)] });
     const s = await sampleUntil('amd-smi', 3, { tool: 'amd-smi' });
     expect(s).toMatchObject({ samples: 2, peakVramMiB: 1500, meanVramMiB: 1000 });
-    expect(s.perGpu[0].meanUtilPct).toBe(50);
-    expect((await tools.calls('amd-smi'))[0]).toEqual(['metric', '--mem-usage', '--usage', '--json']);
+    expect(s.perGpu[0]).toMatchObject({ meanUtilPct: 50, meanPowerW: 400 });
+    expect((await tools.calls('amd-smi'))[0]).toEqual(['metric', '--mem-usage', '--usage', '--power', '--json']);
   });
 
   it('a selected GPU missing from the output fails that poll instead of understating the sum', async () => {
-    await tools.add('nvidia-smi', { sequence: ['0, 100, 1\n1, 200, 2\n', '0, 900, 1\n'] });
+    await tools.add('nvidia-smi', { sequence: ['0, 100, 1, 50\n1, 200, 2, 60\n', '0, 900, 1, 70\n'] });
     const s = await sampleUntil('nvidia-smi', 3, { tool: 'nvidia-smi' , gpus: [0, 1] });
     expect(s).toMatchObject({ samples: 1, peakVramMiB: 300, meanVramMiB: 300 });
     expect(s.perGpu[0]).toMatchObject({ peakVramMiB: 900 });
@@ -99,10 +113,10 @@ describe('startSampler', () => {
   });
 
   it('prefixes a remote command without a shell', async () => {
-    await tools.add('ssh', { sequence: ['0, 7000, 5\n'] });
+    await tools.add('ssh', { sequence: ['0, 7000, 5, 80\n'] });
     const s = await sampleUntil('ssh', 2, { tool: 'nvidia-smi', telemetryCmd: ['ssh', 'gpu-box'] });
     expect(s).toMatchObject({ samples: 1, peakVramMiB: 7000 });
-    expect((await tools.calls('ssh'))[0]).toEqual(['gpu-box', 'nvidia-smi', '--query-gpu=index,memory.used,utilization.gpu', '--format=csv,noheader,nounits']);
+    expect((await tools.calls('ssh'))[0]).toEqual(['gpu-box', 'nvidia-smi', '--query-gpu=index,memory.used,utilization.gpu,power.draw', '--format=csv,noheader,nounits']);
   });
 
   it('a missing tool never throws: polls fail and are noted once with a count', async () => {
