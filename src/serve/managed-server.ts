@@ -75,7 +75,9 @@ export async function startManagedServer(o: ManagedServerOptions): Promise<Manag
   const child = spawn(o.command.argv[0], o.command.argv.slice(1), {
     detached: true, // a process group of its own: stop() signals all of it
     stdio: ['ignore', fd, fd],
-    env: { ...(o.env ?? process.env), ...o.command.env },
+    // Python servers (vLLM, SGLang) block-buffer stdout into a file: unbuffered, the log is complete
+    // up to each moment, so a sweep point's part of it and a crash's last lines are there
+    env: { PYTHONUNBUFFERED: '1', ...(o.env ?? process.env), ...o.command.env },
   });
   closeSync(fd);
   const started = performance.now();

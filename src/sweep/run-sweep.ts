@@ -136,7 +136,7 @@ export async function runSweep(o: SweepOptions, deps: SweepDeps): Promise<SweepO
   let failure: unknown = null;
   let samplesPerPoint = Infinity;
   let runsStarted = 0;
-  let cacheResetAvailable: boolean | null = probe.backend === 'openai' ? null : false;
+  let cacheResetAvailable: boolean | null = null;
 
   const runPoint = async (l: LoadSpec, phase: SweepPoint['phase'], backend: Backend, server: ManagedServer | null): Promise<MeasuredSweepPoint | null> => {
     const runs: PointRun[] = [];
@@ -144,14 +144,14 @@ export async function runSweep(o: SweepOptions, deps: SweepDeps): Promise<SweepO
     for (let r = 0; r < o.repeats; r++) {
       const name = pointName(l, load, r, o.repeats);
       emit({ type: 'point', label: name, index: runsStarted++, phase });
-      if (cacheResetAvailable !== false && probe.baseUrl) {
-        const reset = await resetServerCaches({ baseUrl: probe.baseUrl });
-        if (!reset && cacheResetAvailable === null) emit({ type: 'info', message: 'the server has no POST /reset_prefix_cache (vLLM serves it with VLLM_SERVER_DEV_MODE=1): points may start with a warm cache' });
-        cacheResetAvailable = reset;
-        cacheReset = reset;
-      }
       const dir = join(sweepDir, name);
       const logFrom = server?.logSize() ?? 0;
+      if (probe.backend === 'openai' && probe.baseUrl) {
+        // once the server has said it has no such endpoint, do not ask again
+        cacheReset = cacheResetAvailable === false ? false : await resetServerCaches({ baseUrl: probe.baseUrl });
+        if (!cacheReset && cacheResetAvailable === null) emit({ type: 'info', message: 'the server has no POST /reset_prefix_cache (vLLM serves it with VLLM_SERVER_DEV_MODE=1): points may start with a warm cache' });
+        cacheResetAvailable ??= cacheReset;
+      }
       const outcome = await runEval(planFor(l, dir), {
         signal: deps.signal,
         backend,

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { resultsSchema } from '../../src/report/schema.ts';
+import { sweepSchema } from '../../src/sweep/sweep-schema.ts';
 import { alive, freePort, readPids } from '../helpers/processes.ts';
 import { runCli } from '../helpers/run-cli.ts';
 
@@ -59,6 +60,42 @@ describe('eval --serve', () => {
     expect(r.stderr).not.toMatch(/\n\s+at /); // no stack trace
     expect(existsSync(join(out, 'results.json'))).toBe(false);
     for (const pid of readPids(pids)) expect(alive(pid)).toBe(false);
+  });
+
+  it('sweep --serve: one server for every point, caches emptied before each, each point keeps its part of the log', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sweep-serve-'));
+    const port = await freePort();
+    const pids = join(dir, 'pids');
+    const out = join(dir, 'sweep');
+    const r = await runCli(['sweep', '--suite', 'chartqa', '--data', 'sample', '--limit', '3', '--concurrency', '1,2', '--serve', `${process.execPath} ${STANDIN} --port ${port} --pids ${pids} --ready-after 0`, '--out', out], {
+      env: { PATH: '/usr/bin:/bin' },
+    });
+    expect(r.code, r.stderr).toBe(0);
+    const sweep = sweepSchema.parse(JSON.parse(readFileSync(join(out, 'sweep.json'), 'utf8')));
+    expect(sweep.serve).toMatchObject({ version: '0.10.1.standin', log: 'server.log' });
+    expect(sweep.points.map((p) => p.cacheReset)).toEqual([true, true]);
+    expect(readFileSync(join(out, 'server.log'), 'utf8').match(/stand-in: chat request/g)).toHaveLength(6);
+    for (const [point, reset] of [['c1', 1], ['c2', 2]] as const) {
+      const log = readFileSync(join(out, point, 'server.log'), 'utf8');
+      expect(log.match(/stand-in: chat request/g)).toHaveLength(3);
+      expect(log).toContain(`stand-in: prefix cache reset (${reset})`);
+      const results = resultsSchema.parse(JSON.parse(readFileSync(join(out, point, 'results.json'), 'utf8')));
+      expect(results.serve).toMatchObject({ log: 'server.log', cacheReset: true });
+    }
+    for (const pid of readPids(pids)) expect(alive(pid)).toBe(false);
+  });
+
+  it('a server without /reset_prefix_cache: the sweep says so and records false', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sweep-serve-noreset-'));
+    const port = await freePort();
+    const out = join(dir, 'sweep');
+    const r = await runCli(['sweep', '--suite', 'chartqa', '--data', 'sample', '--limit', '2', '--concurrency', '1,2', '--serve', `${process.execPath} ${STANDIN} --port ${port} --ready-after 0 --no-reset`, '--out', out], {
+      env: { PATH: '/usr/bin:/bin' },
+    });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain('the server has no POST /reset_prefix_cache (vLLM serves it with VLLM_SERVER_DEV_MODE=1)');
+    const sweep = sweepSchema.parse(JSON.parse(readFileSync(join(out, 'sweep.json'), 'utf8')));
+    expect(sweep.points.map((p) => p.cacheReset)).toEqual([false, false]);
   });
 
   it('refuses --serve with a backend that does not talk to a server, and a stray --serve-timeout', async () => {

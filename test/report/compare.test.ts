@@ -1,7 +1,5 @@
-import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import sharp from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { resolveLocalDataset, streamSamples, suiteOptions } from '../../src/data/dataset.ts';
@@ -10,6 +8,7 @@ import { compareRuns } from '../../src/report/compare.ts';
 import { runEval } from '../../src/run/eval.ts';
 import { buildPlan } from '../../src/run/plan.ts';
 import { getSuite } from '../../suites/index.ts';
+import { dumpPage, findChromium, NO_CHROMIUM } from '../helpers/chromium.ts';
 import { editRun, editSamples, setHardware, timedPerf, tmpDir } from '../helpers/runs.ts';
 
 const MACHINES = [
@@ -173,22 +172,12 @@ describe('compareRuns', () => {
   });
 });
 
-/** The first headless Chromium on PATH, or null. */
-function findChromium(): string | null {
-  for (const name of ['chromium', 'chromium-browser', 'google-chrome', 'google-chrome-stable']) {
-    const r = spawnSync('which', [name], { encoding: 'utf8' });
-    if (r.status === 0 && r.stdout.trim()) return r.stdout.trim();
-  }
-  return null;
-}
-
 describe('comparison.html in a real browser', () => {
   const chromium = findChromium();
   it('opens in headless Chromium with no console message, no script, and the escaped text intact', async (ctx) => {
     if (!chromium) {
-      const reason = 'chromium not found on PATH (install the Debian package `chromium` to run this check)';
-      console.warn(`skipped: ${reason}`);
-      ctx.skip(reason);
+      console.warn(`skipped: ${NO_CHROMIUM}`);
+      ctx.skip(NO_CHROMIUM);
       return;
     }
     const root = tmpDir('compare-browser-');
@@ -203,19 +192,13 @@ describe('comparison.html in a real browser', () => {
     editSamples(dirs[2], (s) => (s.state === 'scored' ? { ...s, prediction: `${SCRIPT}<img src=x onerror=alert(2)>` } : s));
     const out = join(root, 'out');
     await compareRuns({ inputs: dirs, out });
-    const r = spawnSync(
-      chromium,
-      ['--headless', '--no-sandbox', '--disable-gpu', `--user-data-dir=${join(root, 'profile')}`, '--enable-logging=stderr', '--v=0', '--dump-dom', pathToFileURL(join(out, 'comparison.html')).href],
-      { encoding: 'utf8', timeout: 60_000 },
-    );
-    expect(r.status).toBe(0);
-    const dom = r.stdout;
+    const page = dumpPage(chromium, join(out, 'comparison.html'), join(root, 'profile'));
+    expect(page.status).toBe(0);
+    const dom = page.dom;
     expect(dom).toContain('vlm-harness hardware comparison');
     expect(dom.match(/<svg /g)).toHaveLength(2);
     expect(dom).not.toMatch(/<script|<img/i);
     expect(dom).toContain('&lt;script&gt;alert(1)&lt;/script&gt;&lt;img src=x onerror=alert(2)&gt;');
-    // console output (errors, blocked loads, CSP violations) shows as INFO:CONSOLE lines
-    const consoleLines = r.stderr.split('\n').filter((l) => /:CONSOLE[:(]/.test(l));
-    expect(consoleLines).toEqual([]);
+    expect(page.consoleLines).toEqual([]);
   });
 });
