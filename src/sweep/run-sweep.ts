@@ -155,7 +155,11 @@ export async function runSweep(o: SweepOptions, deps: SweepDeps): Promise<SweepO
       const outcome = await runEval(planFor(l, dir), {
         signal: deps.signal,
         backend,
-        onEvent: (event) => emit({ type: 'eval', event }),
+        onEvent: (event) => {
+          // the samples a point can draw on (the data's rows, capped by --limit): more concurrency is idle
+          if (event.type === 'suite' && event.total !== null) samplesPerPoint = Math.min(samplesPerPoint, event.total);
+          emit({ type: 'eval', event });
+        },
         ...(deps.env ? { env: deps.env } : {}),
         ...(server ? { serve: { ...server.record, cacheReset } } : {}),
       });
@@ -168,7 +172,6 @@ export async function runSweep(o: SweepOptions, deps: SweepDeps): Promise<SweepO
       }
     }
     if (runs.length === 0) return null;
-    samplesPerPoint = Math.min(samplesPerPoint, runs[0].results.suites[0]?.counts.total ?? Infinity);
     const point = measurePoint({ runs, ...l, phase, order: measured.length, slos: o.slos, gpuHourCostUsd: o.gpuHourCostUsd, cacheReset });
     measured.push(point);
     return point;
