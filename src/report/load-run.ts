@@ -31,19 +31,25 @@ export function loadRun(input: string): LoadedRun {
   if (isDir && !existsSync(resultsPath)) {
     throw new UserError(`${input} is not a run directory: it has no results.json (\`vlm-harness eval\` writes results.json and samples.jsonl there).`);
   }
+  const results = readJsonFile(resultsPath, resultsSchema, 'results.json');
+  return { input, dir: isDir ? input : dirname(resultsPath), resultsPath, results };
+}
+
+/** A JSON file validated against `schema`; a UserError naming the file, the field and the problem otherwise. */
+export function readJsonFile<T>(path: string, schema: z.ZodType<T>, name: string): T {
   let json: unknown;
   try {
-    json = JSON.parse(readFileSync(resultsPath, 'utf8'));
+    json = JSON.parse(readFileSync(path, 'utf8'));
   } catch (e) {
-    throw new UserError(`${resultsPath}: not a results.json: ${(e as Error).message.split('\n')[0]}`);
+    throw new UserError(`${path}: not a ${name}: ${(e as Error).message.split('\n')[0]}`);
   }
-  const parsed = resultsSchema.safeParse(json);
+  const parsed = schema.safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const where = issue.path.length ? `'${issue.path.join('.')}'` : '(top level)';
-    throw new UserError(`${resultsPath}: not a valid vlm-harness results.json: ${where}: ${issue.message}.`);
+    throw new UserError(`${path}: not a valid vlm-harness ${name}: ${where}: ${issue.message}.`);
   }
-  return { input, dir: isDir ? input : dirname(resultsPath), resultsPath, results: parsed.data };
+  return parsed.data;
 }
 
 // Only the fields compare and gate read are checked; the rest of a line passes through.

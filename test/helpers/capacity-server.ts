@@ -10,7 +10,7 @@
 // request, when it arrived and when it sent each token.
 
 import { createServer, type ServerResponse } from 'node:http';
-import type { Socket } from 'node:net';
+import { listenOnLoopback } from './loopback.ts';
 
 export interface CapacityServerOptions {
   /** Streams served at full speed at once (K). */
@@ -63,7 +63,6 @@ function hash(text: string): number {
 export async function startCapacityServer(o: CapacityServerOptions): Promise<CapacityServer> {
   const active: Stream[] = [];
   const served: ServedRequest[] = [];
-  const sockets = new Set<Socket>();
   let last = performance.now();
   let timer: ReturnType<typeof setTimeout> | undefined;
   let peak = 0;
@@ -160,22 +159,14 @@ export async function startCapacityServer(o: CapacityServerOptions): Promise<Cap
       });
     });
   });
-  server.on('connection', (socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  if (address === null || typeof address === 'string') throw new Error('no TCP address');
+  const loopback = await listenOnLoopback(server);
   return {
-    baseUrl: `http://127.0.0.1:${address.port}/v1`,
+    baseUrl: `http://127.0.0.1:${loopback.port}/v1`,
     served,
     peakActive: () => peak,
-    close: () =>
-      new Promise<void>((resolve) => {
-        clearTimeout(timer);
-        for (const s of sockets) s.destroy();
-        server.close(() => resolve());
-      }),
+    close: () => {
+      clearTimeout(timer);
+      return loopback.close();
+    },
   };
 }

@@ -8,7 +8,7 @@
 // counters advance with the tokens it streams. close() destroys every socket it has seen.
 
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { Socket } from 'node:net';
+import { listenOnLoopback } from './loopback.ts';
 
 export type Fault =
   | { type: 'status'; status: number; body?: unknown; headers?: Record<string, string> }
@@ -91,7 +91,6 @@ export interface ScriptedServer {
 const GEN_BASE = 1000;
 
 export async function startOpenAiServer(options: ServerOptions = {}): Promise<ScriptedServer> {
-  const sockets = new Set<Socket>();
   const timers = new Set<ReturnType<typeof setTimeout>>();
   const requests: RecordedRequest[] = [];
   let chatIndex = 0;
@@ -280,14 +279,8 @@ export async function startOpenAiServer(options: ServerOptions = {}): Promise<Sc
   const server = createServer((req, res) => {
     handle(req, res).catch(() => res.destroy());
   });
-  server.on('connection', (socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  if (address === null || typeof address === 'string') throw new Error('no TCP address');
-  const root = `http://127.0.0.1:${address.port}`;
+  const loopback = await listenOnLoopback(server);
+  const root = `http://127.0.0.1:${loopback.port}`;
 
   return {
     baseUrl: `${root}/v1`,
@@ -297,13 +290,11 @@ export async function startOpenAiServer(options: ServerOptions = {}): Promise<Sc
       requests.filter((r) => r.method === 'POST' && r.path === '/v1/chat/completions').map((r) => r.body as Record<string, unknown>),
     generatedTokens: () => generated,
     streamedBytes: () => streamed,
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const t of timers) clearTimeout(t);
-        timers.clear();
-        for (const s of sockets) s.destroy();
-        server.close(() => resolve());
-      }),
+    close: () => {
+      for (const t of timers) clearTimeout(t);
+      timers.clear();
+      return loopback.close();
+    },
   };
 }
 
