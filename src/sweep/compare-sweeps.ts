@@ -1,7 +1,8 @@
 // `compare` over sweep directories: the curves of several GPUs or serving configurations on one
 // chart (MI210 against MI250 against MI300X): throughput against load, TTFT p99 and TPOT p50 against
 // throughput, and the Pareto of tokens/s per GPU against tokens/s per user. Its table gives, per
-// sweep, the max goodput, the knee, the peak throughput and the energy per token at the knee.
+// sweep, the max goodput, the knee, the peak throughput, and the energy (and, with
+// --gpu-hour-cost, the cost) per token at the knee.
 // Sweeps of different suites, SLOs or per-point sizes are flagged: their numbers do not line up.
 
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -72,9 +73,13 @@ function energyPoint(s: Sweep): SweepPoint | null {
 }
 
 export function sweepSummaryTable(c: SweepComparison): StringTable {
+  const withCost = c.sweeps.some((s) => s.gpuHourCostUsd !== null);
   return {
     title: 'Sweeps',
-    header: ['row', 'model', 'GPU', 'suite', 'points', 'max goodput req/s', 'at', 'knee', 'out tok/s at knee', 'peak out tok/s', 'out tok/J', 'J/out tok', 'tok/J at', 'accuracy (lightest)', 'sweep'],
+    header: [
+      'row', 'model', 'GPU', 'suite', 'points', 'max goodput req/s', 'at', 'knee', 'out tok/s at knee', 'peak out tok/s', 'out tok/J', 'J/out tok', 'tok/J at',
+      ...(withCost ? ['$/M out tok at knee'] : []), 'accuracy (lightest)', 'sweep',
+    ],
     rows: c.sweeps.map((s, i) => {
       const knee = pointAt(s, s.knee);
       const ep = energyPoint(s);
@@ -94,11 +99,12 @@ export function sweepSummaryTable(c: SweepComparison): StringTable {
         num(ep?.energy?.outputTokensPerJoule ?? null, 3),
         num(ep?.energy?.joulesPerOutputToken ?? null, 4),
         ep ? `${loadText(ep, s.load)}${knee ? ' (knee)' : ''}` : 'n/a',
+        ...(withCost ? [num(ep?.costUsdPerMillionOutputTokens ?? null, 2)] : []),
         light ? formatMetric(light.accuracy.metric, light.accuracy.value) : 'n/a',
         s.sweepId,
       ];
     }),
-    align: ['left', 'left', 'left', 'left', 'right', 'right', 'left', 'left', 'right', 'right', 'right', 'right', 'left', 'right', 'left'],
+    align: ['left', 'left', 'left', 'left', 'right', 'right', 'left', 'left', 'right', 'right', 'right', 'right', 'left', ...(withCost ? (['right'] as const) : []), 'right', 'left'],
     warning: null,
   };
 }

@@ -114,7 +114,7 @@ describe('compare across sweeps', () => {
     ]);
     expect(r.warnings).toEqual(['The sweeps used different SLOs (or none): their goodput figures are not comparable.']);
     // MI210's knee is c=2 (100 → 105); tok/J there is 100/500
-    expect(r.table).toMatch(/MI210 +llama <script>alert\(1\)<\/script> +1x MI300X +chartqa +4 +0\.53 +c=8 +c=2 +100\.0 +106\.0 +0\.200 +5\.0000 +c=2 \(knee\)/);
+    expect(r.table).toMatch(/MI210 +llama <script>alert\(1\)<\/script> +1x MI300X +chartqa +4 +0\.53 +c=8 +c=2 +100\.0 +106\.0 +0\.200 +5\.0000 +c=2 \(knee\) +1\.00 /);
     expect(r.table).toMatch(/MI300X .* n\/a +n\/a +c=4 +400\.0 +420\.0 +0\.800 +1\.2500 +c=4 \(knee\)/);
     const csv = readFileSync(join(out, 'comparison.csv'), 'utf8').trim().split('\n');
     expect(csv).toHaveLength(1 + 8);
