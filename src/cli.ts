@@ -541,6 +541,11 @@ async function sweepCommand(opts: Record<string, unknown>, flags: RunConfig): Pr
     process.exitCode = 130;
     throw new Interrupted();
   }
+  if (outcome.failures.length) {
+    for (const f of outcome.failures) err(`error: ${f}`);
+    err('error: every point of the sweep failed; it measured nothing.');
+    throw new RunFailed();
+  }
 }
 
 class Interrupted extends Error {}

@@ -63,6 +63,11 @@ export interface SweepOutcome {
   sweep: Sweep;
   files: string[];
   interrupted: boolean;
+  /**
+   * Set when every point failed as a run (every sample errored, or --max-error-rate): the sweep
+   * measured nothing. A few failed points are a finding (a load the server cannot take) and are noted.
+   */
+  failures: string[];
 }
 
 /** Concurrency when a request-rate sweep gives no cap: high enough that the rate, not the cap, sets the load. */
@@ -136,6 +141,7 @@ export async function runSweep(o: SweepOptions, deps: SweepDeps): Promise<SweepO
   let failure: unknown = null;
   let samplesPerPoint = Infinity;
   let runsStarted = 0;
+  const failedRuns: string[] = [];
   let cacheResetAvailable: boolean | null = null;
 
   const runPoint = async (l: LoadSpec, phase: SweepPoint['phase'], backend: Backend, server: ManagedServer | null): Promise<MeasuredSweepPoint | null> => {
@@ -164,6 +170,7 @@ export async function runSweep(o: SweepOptions, deps: SweepDeps): Promise<SweepO
         ...(server ? { serve: { ...server.record, cacheReset } } : {}),
       });
       if (server) copyLogSlice({ from: join(sweepDir, SERVER_LOG), start: logFrom, end: server.logSize(), to: join(dir, SERVER_LOG) });
+      for (const f of outcome.failures) failedRuns.push(`${name}: ${f}`);
       const run = loadRun(dir);
       runs.push({ runDir: name, results: run.results, samples: loadSamples(run) ?? [] });
       if (outcome.interrupted) {
@@ -213,6 +220,7 @@ export async function runSweep(o: SweepOptions, deps: SweepDeps): Promise<SweepO
     const over = measured.filter((p) => (p.concurrency ?? 0) > samplesPerPoint).map((p) => p.concurrency);
     if (over.length) notes.push(`Concurrency ${over.join(', ')} is more than the ${samplesPerPoint} samples of a point: at most ${samplesPerPoint} requests were in flight there.`);
   }
+  if (failedRuns.length) notes.push(`Runs that failed (their points are in the table, with their errors): ${failedRuns.join('; ')}.`);
   const first = measured.length ? loadRun(join(sweepDir, measured[0].runDir)).results : null;
   const gpu = first?.hardware.gpus[0];
   const sweep = buildSweep(
@@ -237,5 +245,6 @@ export async function runSweep(o: SweepOptions, deps: SweepDeps): Promise<SweepO
   );
   const files = await writeSweepReports(sweepDir, sweep);
   if (failure) throw failure;
-  return { sweepDir, sweep, files, interrupted };
+  const allFailed = runsStarted > 0 && new Set(failedRuns.map((f) => f.slice(0, f.indexOf(':')))).size === runsStarted;
+  return { sweepDir, sweep, files, interrupted, failures: allFailed ? failedRuns : [] };
 }

@@ -21,6 +21,7 @@ import { loadRun, loadSamples } from '../../src/report/load-run.ts';
 import { sweepSchema, type Sweep } from '../../src/sweep/sweep-schema.ts';
 import { startCapacityServer, type CapacityServer } from '../helpers/capacity-server.ts';
 import { dumpPage, findChromium, NO_CHROMIUM } from '../helpers/chromium.ts';
+import { startOpenAiServer } from '../helpers/openai-server.ts';
 import { runCli } from '../helpers/run-cli.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'sweep-'));
@@ -248,6 +249,22 @@ describe('sweep flags', () => {
     const r = await runCli(['sweep', '--suite', 'chartqa', '--data', 'sample', '--backend', 'replay', '--predictions', '/dev/null', ...args, '--out', join(root, 'bad')], { env });
     expect(r.code).toBe(2);
     expect(r.stderr).toContain(message);
+  });
+
+  it('a sweep whose every point failed (every sample errored) exits 3 with the reasons, and still writes sweep.json', async () => {
+    const failing = await startOpenAiServer({ script: { fault: { type: 'status', status: 500 } } });
+    try {
+      const out = join(root, 'failing');
+      const r = await runCli(['sweep', '--suite', 'chartqa', '--data', 'sample', '--limit', '2', '--backend', 'openai', '--base-url', failing.baseUrl, '--max-retries', '0', '--concurrency', '1,2', '--out', out], { env });
+      expect(r.code).toBe(3);
+      expect(r.stderr).toContain('error: c1: chartqa: every sample errored (2 of 2)');
+      expect(r.stderr).toContain('error: every point of the sweep failed; it measured nothing.');
+      const sweep = readSweep(out);
+      expect(sweep.points.map((p) => p.errored)).toEqual([2, 2]);
+      expect(sweep.notes.join(' ')).toContain('Runs that failed');
+    } finally {
+      await failing.close();
+    }
   });
 
   it('refuses a sweep directory that is not empty', async () => {
