@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { UserError } from '../../src/errors.ts';
 import { compareRuns } from '../../src/report/compare.ts';
 import { buildSweep, type SweepHeader } from '../../src/sweep/build-sweep.ts';
-import type { MeasuredSweepPoint } from '../../src/sweep/sweep-point.ts';
+import { measurePoint, type MeasuredSweepPoint } from '../../src/sweep/sweep-point.ts';
 import { writeSweepReports } from '../../src/sweep/write-sweep.ts';
 import { tmpDir, writeRun } from '../helpers/runs.ts';
 
@@ -133,5 +133,17 @@ describe('compare across sweeps', () => {
     writeFileSync(join(sweep, 'sweep.json'), '{"schemaVersion": 1}');
     await expect(compareRuns({ inputs: [sweep], out: root })).rejects.toThrow(UserError);
     await expect(compareRuns({ inputs: [sweep], out: root })).rejects.toThrow(`${join(sweep, 'sweep.json')}: not a valid vlm-harness sweep.json: 'sweepId'`);
+  });
+});
+
+describe('measurePoint', () => {
+  it('reads the load generator’s verdict (perf.client.saturated): a saturated client invalidates the point', () => {
+    const root = tmpDir('measure-point-');
+    const dir = writeRun(join(root, 'c8'), { suites: [{ suite: 'chartqa', samples: [{ id: 'a', score: 1 }, { id: 'b', score: 0 }] }] });
+    const results = JSON.parse(readFileSync(join(dir, 'results.json'), 'utf8'));
+    const base = { concurrency: 8, requestRate: null, phase: 'list' as const, order: 0, slos: null, gpuHourCostUsd: null, cacheReset: null };
+    expect(measurePoint({ ...base, runs: [{ runDir: 'c8', results, samples: [] }] })).toMatchObject({ clientSaturated: null, valid: true });
+    results.suites[0].perf.client = { workers: 2, loopDelayP99Ms: 80, saturated: true, reason: 'event loop', requestRate: null };
+    expect(measurePoint({ ...base, runs: [{ runDir: 'c8', results, samples: [] }] })).toMatchObject({ clientSaturated: true, valid: false });
   });
 });
