@@ -10,8 +10,8 @@ const HEADER = [
   'dataset_fingerprint', 'same_data_as_reference', 'primary_metric', 'value', 'ci95_low', 'ci95_high', 'output_tokens_per_sec',
   'requests_per_sec', 'ttft_p50_ms', 'ttft_p99_ms', 'tpot_p50_ms', 'peak_vram_mib', 'gpu_memory_total_mib',
   'throughput_ratio', 'ttft_p50_ratio', 'peak_vram_ratio', 'prompt_style', 'card_value', 'card_delta', 'card_in_ci95',
-  'concurrency', 'request_rate', 'client_workers', 'max_tokens', 'mixed_load', 'same_load_as_reference', 'client_saturated',
-  'avg_power_w', 'output_tokens_per_joule',
+  'concurrency', 'request_rate', 'client_workers', 'max_tokens', 'mixed_load', 'same_load_as_reference',
+  'avg_power_w', 'output_tokens_per_joule', 'client_saturated',
 ];
 
 const na = (v: number | string | null | undefined): number | string => (v === null || v === undefined ? 'n/a' : v);
@@ -31,8 +31,7 @@ export function compareCsv(c: Comparison): string {
         cell?.result.card && cell.result.card.inCi95 !== null ? String(cell.result.card.inCi95) : 'n/a',
         na(cell?.load?.concurrency), cell?.load ? (cell.load.requestRate ?? 'inf') : 'n/a', cell?.load ? na(cell.load.clientWorkers) : 'n/a',
         na(cell?.load?.maxTokens), cell ? String(Boolean(cell.result.perf.mixedLoad)) : 'n/a', cell ? String(cell.sameLoad) : 'n/a',
-        cell ? String(cell.clientSaturated) : 'n/a',
-        na(r.avgPowerW), na(r.outputTokensPerJoule),
+        na(r.avgPowerW), na(r.outputTokensPerJoule), cell ? String(cell.clientSaturated) : 'n/a',
       ]);
     });
   }
