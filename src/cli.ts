@@ -141,6 +141,9 @@ function buildProgram(): Command {
     .option('--serve <command>', 'start this inference server for the run (no shell), wait until healthy, stop it after; its log goes into the run directory')
     .option('--serve-timeout <seconds>', 'with --serve: how long to wait for /health or /v1/models (default 1200)', positiveNumber)
     .option('--serve-grace <seconds>', 'with --serve: seconds between SIGTERM and SIGKILL of its process group (default 30)', nonNegativeNumber)
+    .option('--conversation', 'ask the questions about one image as one conversation (docvqa by docId, vqav2 by image_id, others by identical image), image in the first turn only')
+    .option('--max-turns <k>', 'with --conversation: questions per conversation at most (default 5)', positiveInt)
+    .option('--history <model|gold>', "with --conversation: the earlier answers the later turns see, the model's own (default) or a reference answer")
     .addHelpText(
       'after',
       examples([
@@ -148,6 +151,7 @@ function buildProgram(): Command {
         'vlm-harness eval --suite chartqa,docvqa --backend openai --base-url http://127.0.0.1:8000/v1 --concurrency 16',
         'vlm-harness eval --suite chartqa --data sample --backend replay --predictions preds.jsonl',
         'vlm-harness eval --config configs/example.yaml --limit 20',
+        'vlm-harness eval --suite docvqa --conversation --backend openai --base-url http://127.0.0.1:8000/v1 --concurrency 8',
         'vlm-harness eval --resume reports/<run-dir>         # after Ctrl-C',
         'vlm-harness eval --suite chartqa --serve "vllm serve meta-llama/Llama-3.2-11B-Vision-Instruct --max-model-len 8192"',
       ]) + `\nRun directories go under ./reports/ unless --out is given. ${EXIT_CODES}\n`,
@@ -453,7 +457,7 @@ function evalEventPrinter(): (e: EvalEvent) => void {
 
 async function evalCommand(plan: RunPlan): Promise<void> {
   longRunHeap();
-  const [{ runEval }, { withServer }] = await Promise.all([import('./run/eval.ts'), import('./serve/with-server.ts')]);
+  const [{ runEval }, { withServer }, { turnSummaryLine }] = await Promise.all([import('./run/eval.ts'), import('./serve/with-server.ts'), import('./report/conversation-text.ts')]);
   const controller = new AbortController();
   stopOnSignals(controller);
   const onEvent = evalEventPrinter();
@@ -473,6 +477,8 @@ async function evalCommand(plan: RunPlan): Promise<void> {
   out(textTable(['suite', 'metric', 'value', '95% CI', 'scored', 'errored', 'out tok/s'], rows));
   for (const s of r.suites) {
     if (s.judge) out(`${s.id}: judge ${s.judge.model} at ${s.judge.baseUrl}: ${s.judge.calls} call(s), ${s.judge.cacheHits} from the cache, ${s.judgePerf?.errors ?? 0} error(s)`);
+    const byTurn = turnSummaryLine(s);
+    if (byTurn) out(byTurn);
     const reasons = errorReasonLines(s.counts);
     if (reasons.length) out(`${s.id}: ${s.counts.errored} errored:\n${reasons.map((l) => `  ${l}`).join('\n')}`);
     const incomplete = incompleteLine(s.counts);

@@ -154,6 +154,10 @@ interface SampleResultBase {
   incomplete?: string;
   /** The invocation that produced this result (run.json lists them with their durations). */
   invocation?: string;
+  /** `--conversation`: the conversation this sample was asked in (the id of its first turn's sample). */
+  conversation?: string;
+  /** `--conversation`: which turn of its conversation this sample was, from 1. */
+  turn?: number;
 }
 
 export type SampleResult =
@@ -254,6 +258,12 @@ export interface Suite {
   /** Present when the suite's official scoring uses an LLM judge (`--judge-base-url`). */
   judging?: SuiteJudging;
   styles: SuiteStyles;
+  /**
+   * `--conversation`: the `meta` field whose value says which rows are about one image (DocVQA's
+   * `docId`, VQAv2's `image_id`); consecutive rows with one value form a conversation. Without it,
+   * consecutive rows with identical image bytes do.
+   */
+  conversationBy?: string;
 }
 
 /** A suite with one prompt style chosen (suites/index.ts `styledSuite`): what a run evaluates. */

@@ -21,6 +21,8 @@ export const docvqa: Suite = {
     references: strList(row, 'answers'),
     meta: { docId: num(row, 'docId'), question_types: strList(row, 'question_types').join(',') },
   }),
+  // DocVQA val asks about 4 questions per page (5,349 on 1,286 documents): one conversation each (--conversation)
+  conversationBy: 'docId',
   scorer: anlsScorer,
   primaryMetric: 'anls',
   scoreInput: (s, extracted) => ({ id: s.id, prediction: extracted, references: s.references }),

@@ -34,6 +34,8 @@ export const vqav2: Suite = {
     references: answersInIdOrder(row.answers),
     meta: { question_type: str(row, 'question_type'), answer_type: str(row, 'answer_type'), image_id: num(row, 'image_id') },
   }),
+  // VQAv2 asks about 5 questions per image: one conversation each (--conversation)
+  conversationBy: 'image_id',
   scorer: vqaScorer,
   primaryMetric: 'accuracy',
   // answer_type (yes/no, number, other) groups the per-answer-type accuracies vqaEval.py reports

@@ -122,7 +122,7 @@ export function createOpenAiBackend(options: OpenAiBackendOptions): Backend {
   }
 
   /** The payload messages with a placeholder per image, and each image's data URL bytes (request-body.ts). */
-  async function toPayloadMessages(messages: Message[]): Promise<{ messages: Array<{ role: Message['role']; content: OpenAiPart[] }>; images: Uint8Array[] }> {
+  async function toPayloadMessages(messages: Message[]): Promise<{ messages: Array<{ role: Message['role']; content: OpenAiPart[] | string }>; images: Uint8Array[] }> {
     const count = messages.reduce((n, m) => n + m.content.filter((p) => p.type === 'image').length, 0);
     if (count > maxImages) {
       throw new BackendError(`The request has ${count} images; this backend is configured for at most ${maxImages}.`, { kind: 'input' });
@@ -133,7 +133,12 @@ export function createOpenAiBackend(options: OpenAiBackendOptions): Backend {
       images.push(imageDataUrlBytes(p.image, { maxBytes: options.maxImageBytes }));
       return { type: 'image_url', image_url: { url: imagePlaceholder(images.length - 1) } };
     };
-    const out = messages.map((m) => ({ role: m.role, content: m.content.map(part) }));
+    const out = messages.map((m) => ({
+      role: m.role,
+      // An earlier answer in a conversation goes back as a plain string, the text exactly as the
+      // server streamed it: the form every OpenAI-compatible server accepts for assistant turns.
+      content: m.role === 'assistant' && m.content.every((p) => p.type === 'text') ? assistantText(m) : m.content.map(part),
+    }));
     return { messages: out, images: await Promise.all(images) };
   }
 
@@ -207,6 +212,10 @@ export function createOpenAiBackend(options: OpenAiBackendOptions): Backend {
     client: { workers: client.workers, resetLoopDelay: client.resetLoopDelay, loopDelay: client.loopDelay },
     close: client.close,
   };
+}
+
+function assistantText(m: Message): string {
+  return m.content.map((p) => (p.type === 'text' ? p.text : '')).join('');
 }
 
 /** A 400 that says the server does not know `max_completion_tokens` (older vLLM, TGI, llama.cpp). */

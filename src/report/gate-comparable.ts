@@ -103,6 +103,9 @@ export function checkComparable(params: {
     // change in the model, so no rule allows it.
     const judgeOf = (s: SuiteResult) => (s.judge ? `judge ${s.judge.model}` : 'no judge');
     if (judgeOf(b) !== judgeOf(c)) problems.push(`the answers were read by different judges: baseline ${judgeOf(b)}, candidate ${judgeOf(c)}`);
+    // a question asked after others about the same image is not the question asked alone
+    const askedAs = (s: SuiteResult) => (s.conversation ? `conversations of up to ${s.conversation.maxTurns} turns with ${s.conversation.history} history` : 'one question per request');
+    if (askedAs(b) !== askedAs(c)) problems.push(`the questions were asked differently: baseline ${askedAs(b)}, candidate ${askedAs(c)}`);
     if (onlyBaseline.length || onlyCandidate.length) {
       const parts = [
         onlyBaseline.length ? `${onlyBaseline.length} only in the baseline (${listIds(onlyBaseline)})` : '',

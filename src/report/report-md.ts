@@ -5,6 +5,7 @@ import { errorReasonLines, incompleteLine } from './error-reasons-text.ts';
 import { describeLoad } from './load-compare.ts';
 import { LOOP_DELAY_P99_LIMIT_MS, SATURATION_MESSAGE } from '../load/client-check.ts';
 import { formatMetric } from './text-table.ts';
+import { conversationLines } from './conversation-text.ts';
 import type { Results, SuiteResult } from './schema.ts';
 
 /** Escapes text for a Markdown table cell (pipes and newlines would break the row; HTML is inert text). */
@@ -56,7 +57,8 @@ export function reportMarkdown(results: Results): string {
   lines.push(...cardLines(results.suites));
   const extra = results.suites.flatMap((s) =>
     Object.entries(s.metrics)
-      .filter(([k]) => k !== s.primaryMetric)
+      // the by-turn values have their own table (conversation-text.ts)
+      .filter(([k]) => k !== s.primaryMetric && !(s.conversation && k.startsWith(`${s.primaryMetric}_turn_`)))
       .map(([k, v]) => `| ${s.id} | ${mdCell(k)} | ${formatMetric(k, v.value)} |`),
   );
   if (extra.length) lines.push('', '| suite | other metric | value |', '|---|---|---:|', ...extra);
@@ -98,6 +100,7 @@ export function reportMarkdown(results: Results): string {
     if (s.perf.mixedLoad) lines.push('', `> **${s.id}: those invocations ran under different load settings; the figures mix loads and are not comparable with other runs.**`);
     if (s.load) lines.push('', `${s.id} load: ${mdCell(describeLoad(s.load))}.`);
   }
+  lines.push(...conversationLines(results.suites));
   const judged = results.suites.filter((s) => s.judge);
   if (judged.length) {
     // the judge's own cost, never mixed into the model's performance above

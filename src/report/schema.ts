@@ -30,6 +30,21 @@ export const loadSchema = z.object({
   /** Output tokens asked for per request. */
   maxTokens: z.number().int(),
   promptStyle: z.string(),
+  /** `--conversation`: several requests per image, each carrying the history (absent: one question per request). */
+  conversation: z.object({ history: z.enum(['model', 'gold']), maxTurns: z.number().int() }).optional(),
+});
+
+const p50p99 = z.object({ p50: z.number(), p99: z.number() }).nullable();
+
+/** One turn index of `--conversation` runs (src/conversation/turn-perf.ts). Other tools read `turn` and `ttftMs`. */
+export const turnPerfSchema = z.object({
+  turn: z.number().int(),
+  /** Timed requests of this turn that succeeded. */
+  requests: z.number().int(),
+  ttftMs: p50p99,
+  e2eLatencyMs: p50p99,
+  /** Mean prompt tokens of those requests (they grow with the history); null when none reported them. */
+  promptTokensMean: z.number().nullable(),
 });
 
 /** The load generator's self-check (src/load/client-check.ts). */
@@ -69,6 +84,20 @@ export const perfSchema = z.object({
   mixedLoad: z.boolean().optional(),
   /** Null for backends that send no requests over the network (onnx, transformers, replay); absent in older runs. */
   client: perfClientSchema.nullable().optional(),
+  /** `--conversation` runs: latency by turn index, one entry per turn. */
+  byTurn: z.array(turnPerfSchema).optional(),
+});
+
+/** How a `--conversation` run asked its questions: several per image, in one conversation. */
+export const conversationSchema = z.object({
+  /** `--history`: the model's own answers, or reference answers, in the later turns' history. */
+  history: z.enum(['model', 'gold']),
+  /** `--max-turns`. */
+  maxTurns: z.number().int(),
+  /** Conversations among the finished samples. */
+  conversations: z.number().int(),
+  /** Samples asked as each turn, and how many of them were scored. */
+  turns: z.array(z.object({ turn: z.number().int(), samples: z.number().int(), scored: z.number().int(), errored: z.number().int() })),
 });
 
 /** The model card's number for a suite run under `--preset`, and where this run lands against it. */
@@ -150,6 +179,8 @@ export const suiteResultSchema = z.object({
   card: cardSchema.optional(),
   /** The load the perf figures were measured under (absent in runs made before it was recorded). */
   load: loadSchema.optional(),
+  /** Present when the suite ran as conversations (`--conversation`); metrics then include `<metric>_turn_<k>`. */
+  conversation: conversationSchema.optional(),
 });
 
 export const resultsSchema = z.object({
@@ -207,6 +238,8 @@ export type CardResult = z.infer<typeof cardSchema>;
 export type Perf = z.infer<typeof perfSchema>;
 export type LoadSettings = z.infer<typeof loadSchema>;
 export type PerfClient = z.infer<typeof perfClientSchema>;
+export type ConversationResult = z.infer<typeof conversationSchema>;
+export type TurnPerf = z.infer<typeof turnPerfSchema>;
 
 export function resultsJsonSchema(): object {
   return z.toJSONSchema(resultsSchema, { target: 'draft-2020-12' });

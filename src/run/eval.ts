@@ -279,6 +279,7 @@ async function evaluate(plan: RunPlan, deps: EvalDeps, backend: Backend, run: { 
         ...(plan.durationSec ? { durationSec: plan.durationSec } : {}),
         total,
         rawPrompt: plan.rawPrompt,
+        ...(plan.conversation ? { conversation: plan.conversation } : {}),
         signal: deps.signal,
         onProgress: (progress) => emit({ type: 'progress', progress }),
       });
@@ -352,6 +353,7 @@ async function evaluate(plan: RunPlan, deps: EvalDeps, backend: Backend, run: { 
         judge: judgeId && suite.judging ? { ...judgeId, calls: judged?.stats.calls ?? 0, cacheHits: judged?.stats.cacheHits ?? 0 } : null,
         judgePerf: judged ? judgePerfOf(judged) : null,
         ...(card ? { card } : {}),
+        ...(plan.conversation ? { conversation: { ...plan.conversation, conversations: scores.conversation?.conversations ?? 0, turns: scores.conversation?.turns ?? [] } } : {}),
       });
       if (interrupted) break;
     }

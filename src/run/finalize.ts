@@ -11,8 +11,9 @@
 // see the whole set at once, as their references require.
 
 import { openSync } from 'node:fs';
+import { createTurnCounts, turnMetrics } from '../conversation/turn-metrics.ts';
 import { judgeable, type JudgeOutcome } from '../judge/judge-suite.ts';
-import type { SuiteResult } from '../report/schema.ts';
+import type { ConversationResult, SuiteResult } from '../report/schema.ts';
 import type { SampleScore } from '../scorers/types.ts';
 import type { ErrorKind, SampleResult, ScoreInput, StyledSuite } from '../types.ts';
 import { createErrorReasonCounter } from './error-reasons.ts';
@@ -29,6 +30,8 @@ export interface SuiteScores {
   counts: SuiteResult['counts'];
   /** Samples of the selection with no result yet (an interrupted run). */
   missing: number;
+  /** `--conversation`: samples by turn (the `<metric>_turn_<k>` values are in `metrics`). */
+  conversation?: Pick<ConversationResult, 'conversations' | 'turns'>;
 }
 
 export interface FinalizeParams {
@@ -48,8 +51,8 @@ type Scored = Extract<SampleResult, { state: 'scored' }>;
 
 /** A result rebuilt from the model's part of it (what it generated, when) and the judge phase's outcome. */
 function withOutcome(r: SampleResult & { prediction: string }, outcome: JudgeOutcome): SampleResult {
-  const { suite, id, timing, promptTokens, outputTokens, tokenSource, images, attempts, prediction } = r;
-  const base = { suite, id, timing, promptTokens, outputTokens, tokenSource, images, attempts, prediction };
+  const { suite, id, timing, promptTokens, outputTokens, tokenSource, images, attempts, prediction, conversation, turn } = r;
+  const base = { suite, id, timing, promptTokens, outputTokens, tokenSource, images, attempts, prediction, ...(turn !== undefined ? { conversation, turn } : {}) };
   if ('error' in outcome) return { ...base, state: 'errored', extracted: null, score: null, error: { kind: 'judge', message: outcome.error } };
   const extraction = { by: outcome.by, text: outcome.extraction, ...(outcome.by === 'judge' ? { cached: outcome.cached } : {}) };
   // extracted and score are filled in by the scorer below
@@ -97,10 +100,17 @@ export function finalizeSuite(p: FinalizeParams): SuiteScores {
   let wholeSet: Record<string, number> | null = null;
   let pending: Pending[] = [];
   let inputs: ScoreInput[] = [];
+  // --conversation: each scored sample's turn, and the whole set's inputs for a scorer without `aggregate`
+  const turnCounts = createTurnCounts();
+  const scoredTurns = createSeries();
+  let wholeInputs: ScoreInput[] | null = null;
 
   const flush = () => {
     const set = inputs.length ? scorer.scoreSet(inputs) : null;
-    if (set && !scorer.aggregate) wholeSet = set.aggregate;
+    if (set && !scorer.aggregate) {
+      wholeSet = set.aggregate;
+      wholeInputs = inputs;
+    }
     let k = 0;
     for (const w of pending) {
       const r = w.result;
@@ -112,6 +122,7 @@ export function finalizeSuite(p: FinalizeParams): SuiteScores {
       const group = inputs[k].group;
       k++;
       scores.push(s.score);
+      scoredTurns.push(r.turn ?? 0);
       if (scorer.aggregate) groups.push(group === undefined ? undefined : groupNames.get(group) ?? (groupNames.set(group, group), group));
       const prev = r as Scored;
       if (w.line !== null && unchanged(prev, s, w.noFinalAnswer)) {
@@ -168,6 +179,7 @@ export function finalizeSuite(p: FinalizeParams): SuiteScores {
       }
     }
     pending.push({ result: r, line: rebuilt ? null : line, noFinalAnswer: marker });
+    turnCounts.add(r);
     if (r.state === 'errored') {
       erroredByKind[r.error.kind]++;
       errorReasons.add(r);
@@ -190,6 +202,11 @@ export function finalizeSuite(p: FinalizeParams): SuiteScores {
   } else {
     metrics[primaryMetric] = { value: null, ci95: null };
   }
+  const conversation = turnCounts.finish();
+  if (conversation) {
+    const turns = conversation.turns.map((t) => t.turn);
+    Object.assign(metrics, turnMetrics({ scorer, primaryMetric, turns, scoredTurns: scoredTurns.values(), scores: scores.values(), groups, inputs: wholeInputs }));
+  }
   const errored = Object.values(erroredByKind).reduce((a, b) => a + b, 0);
   const reasons = errorReasons.result();
   return {
@@ -205,5 +222,6 @@ export function finalizeSuite(p: FinalizeParams): SuiteScores {
       ...(incomplete ? { incomplete } : {}),
     },
     missing,
+    ...(conversation ? { conversation } : {}),
   };
 }

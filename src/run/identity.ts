@@ -6,7 +6,8 @@
 // Identity (refused when it differs): the suites with their versions and the configs/splits they
 // evaluate (--subject, --split); each suite's data-file fingerprint (src/data/files-fingerprint.ts);
 // the backend; the model and dtype the backend resolved, and --model/--dtype as given; the prompt
-// style; --max-images and --extra-body (they change what the model sees and how it decodes).
+// style; --max-images and --extra-body (they change what the model sees and how it decodes);
+// --conversation with its --max-turns and --history (each turn's answer depends on the turns before).
 // Not identity:
 // - the selection, --limit and --ids: a sample's result does not depend on which others run, so a
 //   run may be extended; its report covers the latest invocation's selection;
@@ -16,6 +17,7 @@
 
 import { getStyledSuite } from '../../suites/index.ts';
 import { suiteOptions } from '../data/dataset.ts';
+import type { ConversationSettings } from '../conversation/history-answer.ts';
 import type { RunPlan } from './plan.ts';
 
 export interface SuiteIdentity {
@@ -40,6 +42,8 @@ export interface RunIdentity {
   maxImages: number | null;
   /** --extra-body as canonical JSON (sorted keys), or null. */
   extraBody: string | null;
+  /** --conversation's settings, or null for one question per request (absent in runs made before conversations: null). */
+  conversation?: ConversationSettings | null;
 }
 
 /** JSON with object keys sorted, so equal values give equal text. */
@@ -78,7 +82,12 @@ export function planIdentity(plan: RunPlan): RunIdentity {
     promptStyle: plan.promptStyle,
     maxImages: plan.maxImages ?? null,
     extraBody: canonicalJson(plan.extraBody),
+    conversation: plan.conversation ? { maxTurns: plan.conversation.maxTurns, history: plan.conversation.history } : null,
   };
+}
+
+function conversationText(c: ConversationSettings | null | undefined): string {
+  return c ? `--conversation --history ${c.history} --max-turns ${c.maxTurns}` : 'no --conversation';
 }
 
 function shortFingerprint(f: string): string {
@@ -121,6 +130,8 @@ export function identityDifferences(run: RunIdentity, now: RunIdentity): string[
   field('prompt style', run.promptStyle, now.promptStyle);
   field('--max-images', run.maxImages, now.maxImages);
   field('--extra-body', run.extraBody, now.extraBody);
+  // a run made before conversations existed asked one question per request
+  field('conversation', conversationText(run.conversation), conversationText(now.conversation));
   return out;
 }
 

@@ -15,5 +15,7 @@ export function loadSettings(plan: RunPlan, suite: StyledSuite): LoadSettings {
     clientWorkers: typeof workers === 'number' ? workers : null,
     maxTokens: suite.generation.maxTokens,
     promptStyle: suite.promptStyle,
+    // later turns carry the history: a different workload from one question per request
+    ...(plan.conversation ? { conversation: { history: plan.conversation.history, maxTurns: plan.conversation.maxTurns } } : {}),
   };
 }

@@ -14,6 +14,7 @@
 // Memory: given the run's journal, a line's being the latest of its sample is asked of the
 // journal's index, and `ids` may be the sample spill's index, so nothing per sample is held here.
 
+import { createTurnPerf } from '../conversation/turn-perf.ts';
 import type { LoadSettings, Perf, PerfClient } from '../report/schema.ts';
 import { journalKey, readJournalLines } from './journal.ts';
 import type { Invocation } from './run-record.ts';
@@ -57,6 +58,7 @@ export async function buildPerf(p: BuildPerfParams): Promise<SuitePerf> {
   const acc = createServingAccumulator();
   const sources = new Set<string>();
   const groups = new Map<string, Group>();
+  const turns = createTurnPerf();
   let timed = 0;
   for await (const { index, offset, result: r } of readJournalLines(p.journalPath)) {
     if (r.suite !== p.suite || !p.ids.has(r.id) || !isLatest(journalKey(r.suite, r.id), offset, index)) continue;
@@ -64,6 +66,7 @@ export async function buildPerf(p: BuildPerfParams): Promise<SuitePerf> {
     const g = groups.get(key) ?? { samples: 0, firstStartMs: Infinity, lastEndMs: -Infinity };
     groups.set(key, g);
     g.samples++;
+    turns.add(r);
     if (r.state !== 'scored' || !r.timing) continue;
     timed++;
     g.firstStartMs = Math.min(g.firstStartMs, r.timing.startMs);
@@ -87,6 +90,7 @@ export async function buildPerf(p: BuildPerfParams): Promise<SuitePerf> {
   const client: PerfClient | null = clients.findLast((c) => c.saturated) ?? clients.at(-1) ?? null;
   const m = acc.finish(durationSec);
   const any = timed > 0;
+  const byTurn = turns.finish();
   return {
     load,
     perf: {
@@ -106,6 +110,7 @@ export async function buildPerf(p: BuildPerfParams): Promise<SuitePerf> {
       invocations: groups.size,
       ...(mixedLoad ? { mixedLoad: true } : {}),
       client,
+      ...(byTurn.length > 0 ? { byTurn } : {}),
     },
   };
 }

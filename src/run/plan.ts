@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import type { BackendOptions } from '../backends/registry.ts';
+import { DEFAULT_MAX_TURNS, HISTORY_MODES, type ConversationSettings, type HistoryMode } from '../conversation/history-answer.ts';
 import { closest, UserError } from '../errors.ts';
 import { getPreset } from '../presets/card-presets.ts';
 import { commandText, defaultBaseUrl, maskedCommand, parseServeCommand, type ServeCommand } from '../serve/command-line.ts';
@@ -60,6 +61,9 @@ export const configSchema = z.strictObject({
   serve: z.string().optional(),
   serveTimeout: z.number().positive().optional(),
   serveGrace: z.number().min(0).optional(),
+  conversation: z.boolean().optional(),
+  maxTurns: z.number().int().positive().optional(),
+  history: z.string().optional(),
 });
 
 export type RunConfig = z.infer<typeof configSchema>;
@@ -126,6 +130,8 @@ export interface RunPlan extends BackendOptions {
   /** A suite with a larger share of errored samples fails the run (exit 3); every sample errored always does. */
   maxErrorRate?: number;
   serve?: ServePlan;
+  /** `--conversation`: the questions about one image are asked as one conversation (src/conversation/). */
+  conversation?: ConversationSettings;
   runId: string;
   runDir: string;
   /** True for `--resume <run-dir>` (the run directory's identity then binds the flags given). */
@@ -238,6 +244,26 @@ function servePlan(c: RunConfig): ServePlan | undefined {
   return { command, timeoutSec: c.serveTimeout ?? 1200, graceSec: c.serveGrace ?? 30 };
 }
 
+/** `--conversation` with its `--max-turns` and `--history`, checked; those two need it. */
+function conversationSettings(c: RunConfig): ConversationSettings | undefined {
+  if (!c.conversation) {
+    if (c.maxTurns !== undefined) throw new UserError('--max-turns needs --conversation (it sets how many questions one conversation asks).');
+    if (c.history !== undefined) throw new UserError('--history needs --conversation (it sets whose answers the later turns of a conversation see).');
+    return undefined;
+  }
+  if (c.history !== undefined && !(HISTORY_MODES as readonly string[]).includes(c.history)) {
+    throw new UserError(`Unknown --history '${c.history}'. Use model (the model's own answers, the default) or gold (reference answers).`);
+  }
+  if (c.rawPrompt) {
+    throw new UserError(
+      '--raw-prompt cannot be combined with --conversation: a raw prompt is one Llama 3 dialog string written as Meta ' +
+        'wrote its single-question prompts, while a conversation sends the history as chat messages through the ' +
+        "model's chat template. Drop one of the two.",
+    );
+  }
+  return { maxTurns: c.maxTurns ?? DEFAULT_MAX_TURNS, history: (c.history as HistoryMode | undefined) ?? 'model' };
+}
+
 export function timestampId(d: Date): string {
   const p = (n: number) => String(n).padStart(2, '0');
   return `${d.getUTCFullYear()}${p(d.getUTCMonth() + 1)}${p(d.getUTCDate())}-${p(d.getUTCHours())}${p(d.getUTCMinutes())}${p(d.getUTCSeconds())}`;
@@ -281,6 +307,7 @@ export function buildPlan(params: {
   // --retry-errors applies to one invocation, not to every later resume
   const { retryErrors: _once, ...persistent } = c;
   const judge = judgePlan(c);
+  const conversation = conversationSettings(c);
   const ids = list(c.ids);
   const subjects = list(c.subject) ?? preset?.subjects;
   // what the preset filled in is written out, so readers of config.json (gate) need not know presets
@@ -335,6 +362,7 @@ export function buildPlan(params: {
     ...(c.maxErrorRate !== undefined ? { maxErrorRate: c.maxErrorRate } : {}),
     ...(c.clientWorkers !== undefined ? { clientWorkers: c.clientWorkers } : {}),
     ...(serve ? { serve } : {}),
+    ...(conversation ? { conversation } : {}),
     runId,
     runDir,
     resumed: params.resumeDir !== undefined,

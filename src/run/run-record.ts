@@ -28,6 +28,7 @@ const identitySchema = z.object({
   promptStyle: z.string(),
   maxImages: z.number().nullable(),
   extraBody: z.string().nullable(),
+  conversation: z.object({ maxTurns: z.number().int(), history: z.enum(['model', 'gold']) }).nullable().optional(),
 });
 
 const suiteRunSchema = z.object({

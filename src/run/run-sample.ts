@@ -4,6 +4,7 @@
 
 import { createHash } from 'node:crypto';
 import { BackendError } from '../backends/backend-error.ts';
+import { conversationPrompt, type PriorTurn } from '../conversation/conversation-prompt.ts';
 import { combineImages, decodeImage } from '../data/image.ts';
 import { llama3RawPrompt } from '../prompt-style/llama3-dialog.ts';
 import type { Backend, ContentPart, ErrorKind, Generation, ImageInput, Request, Sample, SampleResult, StyledSuite } from '../types.ts';
@@ -26,6 +27,8 @@ export interface RunSampleParams {
   rawPrompt?: boolean;
   /** Attempt signals shared across a suite's samples (attempt-signals.ts); one pool per call otherwise. */
   attemptSignals?: AttemptSignals;
+  /** `--conversation`: the turns before this one; the request then carries them and the first turn's image. */
+  history?: readonly PriorTurn[];
 }
 
 /** Images already validated, by a hash of their bytes: type and size, oldest first (a small LRU). */
@@ -87,12 +90,15 @@ export function backoffMs(attempt: number, retryAfterMs: number | undefined, ran
   return cap / 2 + random() * (cap / 2);
 }
 
-async function buildRequest(p: Pick<RunSampleParams, 'suite' | 'sample' | 'backend' | 'imageCache' | 'rawPrompt'>): Promise<Request> {
+async function buildRequest(p: Pick<RunSampleParams, 'suite' | 'sample' | 'backend' | 'imageCache' | 'rawPrompt' | 'history'>): Promise<Request> {
   const { suite, sample, backend } = p;
+  const history = p.history ?? [];
+  // in a conversation the image is the first turn's, given once (conversation-prompt.ts)
+  const imageSample = history.length > 0 ? history[0].sample : sample;
   const decoded: ImageInput[] = [];
-  for (let i = 0; i < sample.images.length; i++) {
+  for (let i = 0; i < imageSample.images.length; i++) {
     try {
-      decoded.push(await validatedImage(sample.images[i], `image ${i + 1}`, p.imageCache));
+      decoded.push(await validatedImage(imageSample.images[i], `image ${i + 1}`, p.imageCache));
     } catch (e) {
       throw new BackendError((e as Error).message, { kind: 'input', retryable: false });
     }
@@ -107,7 +113,7 @@ async function buildRequest(p: Pick<RunSampleParams, 'suite' | 'sample' | 'backe
     images = [await combineImages(decoded)];
     combined = true;
   }
-  const prompt = suite.prompt(sample);
+  const prompt = history.length > 0 ? conversationPrompt(suite, history, sample) : suite.prompt(sample);
   let firstImageSeen = false;
   const messages = prompt.messages.map((m) => ({
     role: m.role,

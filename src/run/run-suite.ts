@@ -7,15 +7,23 @@
 // the same send times whatever --client-workers is. Each request is handed to a client worker when
 // it is due; the worker stamps the actual send on the clock all threads share, and the dispatch
 // log checks that requests went out at the scheduled rate (src/load/client-check.ts).
+//
+// With `--conversation` the unit is a conversation (src/conversation/): `concurrency` counts
+// conversations in flight, one arrival (--request-rate) starts one, and its turns run in order,
+// each a sample whose request carries the turns before it.
 
 import { createHash } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
 import { dirname, join } from 'node:path';
 import pLimit from 'p-limit';
+import type { PriorTurn } from '../conversation/conversation-prompt.ts';
+import { conversationKey, groupConversations } from '../conversation/group-conversations.ts';
+import type { ConversationSettings } from '../conversation/history-answer.ts';
+import { runConversation } from '../conversation/run-conversation.ts';
 import { hashSample, streamSamples, type ResolvedDataset } from '../data/dataset.ts';
 import { checkClient, createDispatchLog } from '../load/client-check.ts';
 import type { PerfClient } from '../report/schema.ts';
-import type { Backend, StyledSuite } from '../types.ts';
+import type { Backend, Sample, SampleResult, StyledSuite } from '../types.ts';
 import { journalKey, type Journal } from './journal.ts';
 import { createAttemptSignals } from './attempt-signals.ts';
 import { abortableSleep, RunAborted, runSample, type ImageCache } from './run-sample.ts';
@@ -60,6 +68,8 @@ export interface RunSuiteParams {
    * finish. Samples not sent are left out of the selection, as if the data had ended there.
    */
   durationSec?: number;
+  /** Ask the questions about one image as one conversation (`--conversation`). */
+  conversation?: ConversationSettings;
 }
 
 export interface RunSuiteOutcome {
@@ -124,8 +134,8 @@ export async function runSuite(p: RunSuiteParams): Promise<RunSuiteOutcome> {
     ...(p.ids ? { ids: p.ids } : {}),
     // no signal here: a Ctrl-C is seen between samples below, so the reader closes normally
   });
-  for await (const { sample } of settleBeforeThrowing(stream, drain)) {
-    if (p.durationSec !== undefined && warmedUp && started !== null && performance.now() - started >= p.durationSec * 1000) break;
+  /** Hashes and spills a sample of the selection; true when it still has to run (not finished earlier). */
+  const admit = (sample: Sample): boolean => {
     hashSample(hash, sample);
     samples.add(sample);
     const previous = p.journal.status(journalKey(p.suite.id, sample.id));
@@ -133,7 +143,55 @@ export async function runSuite(p: RunSuiteParams): Promise<RunSuiteOutcome> {
     if (previous !== null && !(p.retryErrors && previous !== 'scored' && previous !== 'judge')) {
       done++;
       if (previous !== 'scored') errored++;
-      continue;
+      return false;
+    }
+    return true;
+  };
+  const ask = (sample: Sample, history: readonly PriorTurn[] | undefined): Promise<SampleResult> =>
+    runSample({
+      suite: p.suite,
+      sample,
+      backend: p.backend,
+      timeoutMs: p.timeoutMs,
+      maxRetries: p.maxRetries,
+      signal: p.signal,
+      imageCache,
+      rawPrompt: p.rawPrompt,
+      attemptSignals,
+      history,
+    });
+  const record = (result: SampleResult): void => {
+    p.journal.append(result);
+    produced++;
+    if (result.state === 'scored') outputTokens += result.outputTokens ?? 0;
+    const t = result.timing;
+    if (t && (firstStartMs === null || t.startMs < firstStartMs)) firstStartMs = t.startMs;
+    done++;
+    if (result.state === 'errored') errored++;
+    report();
+  };
+  const conversation = p.conversation;
+  // one unit per sample, or per conversation with --conversation
+  const units: AsyncIterable<{ sample: Sample } | Array<{ sample: Sample }>> = conversation
+    ? groupConversations(stream, { key: ({ sample }) => conversationKey(p.suite, sample), maxTurns: conversation.maxTurns })
+    : stream;
+  for await (const unit of settleBeforeThrowing(units, drain)) {
+    // --duration: a conversation under way finishes its turns; no new one starts
+    if (p.durationSec !== undefined && warmedUp && started !== null && performance.now() - started >= p.durationSec * 1000) break;
+    let turns: Sample[] | null = null;
+    let finished: ((s: Sample) => SampleResult | undefined) | null = null;
+    let sample: Sample;
+    if (Array.isArray(unit)) {
+      turns = unit.map((u) => u.sample);
+      sample = turns[0];
+      const toAsk = new Set<string>();
+      for (const turn of turns) if (admit(turn)) toAsk.add(turn.id);
+      if (toAsk.size === 0) continue;
+      // a turn finished earlier is not asked again: its journaled answer is the history (run-conversation.ts)
+      finished = (s) => (toAsk.has(s.id) ? undefined : p.journal.read(journalKey(p.suite.id, s.id)));
+    } else {
+      sample = unit.sample;
+      if (!admit(sample)) continue;
     }
     if (p.signal.aborted) {
       interrupted = true;
@@ -170,25 +228,8 @@ export async function runSuite(p: RunSuiteParams): Promise<RunSuiteOutcome> {
       if (p.signal.aborted) return;
       dispatch?.record(dueMs, performance.now(), waitedForSlot);
       try {
-        const result = await runSample({
-          suite: p.suite,
-          sample,
-          backend: p.backend,
-          timeoutMs: p.timeoutMs,
-          maxRetries: p.maxRetries,
-          signal: p.signal,
-          imageCache,
-          rawPrompt: p.rawPrompt,
-          attemptSignals,
-        });
-        p.journal.append(result);
-        produced++;
-        if (result.state === 'scored') outputTokens += result.outputTokens ?? 0;
-        const t = result.timing;
-        if (t && (firstStartMs === null || t.startMs < firstStartMs)) firstStartMs = t.startMs;
-        done++;
-        if (result.state === 'errored') errored++;
-        report();
+        if (turns && finished) await runConversation({ suite: p.suite.id, turns, history: conversation!.history, finished, ask, onResult: record });
+        else record(await ask(sample, undefined));
       } catch (e) {
         if (!(e instanceof RunAborted)) throw e;
       }
@@ -200,8 +241,8 @@ export async function runSuite(p: RunSuiteParams): Promise<RunSuiteOutcome> {
         inFlight--;
         wake?.();
       });
-    // Backpressure: keep at most twice the concurrency of decoded samples waiting, so memory stays
-    // bounded however large the split is.
+    // Backpressure: keep at most twice the concurrency of decoded samples (conversations) waiting,
+    // so memory stays bounded however large the split is.
     while (inFlight >= 2 * concurrency && failure === null) await new Promise<void>((resolve) => (wake = resolve));
     wake = null;
     if (failure !== null) break;
