@@ -170,7 +170,8 @@ describe('eval --conversation --backend openai', () => {
       [3, 4, 300],
     ]);
     // the server waited 20 ms per user turn before the first token: a floor for each turn's TTFT
-    byTurn.forEach((t) => expect(t.ttftMs!.p50).toBeGreaterThanOrEqual(20 * t.turn));
+    // (less 5%: client threads stamp times on a clock shared across threads, as eval-openai.test.ts allows)
+    byTurn.forEach((t) => expect(t.ttftMs!.p50).toBeGreaterThanOrEqual(20 * t.turn * 0.95));
     for (const t of byTurn) expect(t.e2eLatencyMs!.p99).toBeGreaterThanOrEqual(t.ttftMs!.p50);
     expect(report).toContain('### docvqa by turn');
     expect(report).toMatch(/\| 3 \| 4\/4 \| /);
