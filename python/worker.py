@@ -14,7 +14,9 @@ Protocol (one JSON object per line; stdout carries only protocol lines, logs go 
   host   -> {"type": "generate", "id", "messages": [{"role", "content": [{"type": "image"} |
              {"type": "text", "text"}]}], "raw_prompt"?, "images": [path | {"base64"}],
              "max_new_tokens", "min_new_tokens"?, "temperature"}  (min_new_tokens: a fixed output
-             length for benchmarks, like vLLM's ignore_eos)
+             length for benchmarks, like vLLM's ignore_eos). A conversation (--conversation) is
+             user and assistant messages in turn, the image parts in the first user message only;
+             the images list one file per image part, in order.
   worker -> {"type": "result", "id", "text", "prompt_tokens", "output_tokens",
              "timing": {"start", "first_token", "token_times": [...], "end"},
              "max_memory_allocated", "max_memory_reserved"}

@@ -185,6 +185,12 @@ def build_inputs(state, request, images):
     """
     processor, torch = state["processor"], state["torch"]
     raw = request.get("raw_prompt")
+    if raw is None:
+        # The chat template writes one image token per image part, wherever the part is (a
+        # conversation has them in its first user turn); the processor pairs them with the images.
+        parts = sum(1 for m in request["messages"] if isinstance(m.get("content"), list) for p in m["content"] if p.get("type") == "image")
+        if parts != len(images):
+            raise WorkerError("input", f"the messages have {parts} image part(s) for {len(images)} image(s)")
     try:
         if raw is not None:
             text = raw

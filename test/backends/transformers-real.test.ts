@@ -1,6 +1,7 @@
 // The real python/worker.py against a tiny, randomly initialised Llama 3.2 Vision (Mllama) that
 // python/make_tiny_mllama.py builds offline: loading, the chat template, raw prompts, multi-turn
-// messages, the token streamer's timing and the CLI end to end, on the CPU in fp32.
+// messages (and `--conversation` runs), the token streamer's timing and the CLI end to end, on the
+// CPU in fp32.
 // It needs torch and transformers for the Python it finds (python3, or VLM_TEST_PYTHON=<path>), which
 // CI does not have: then every test is skipped and the reason printed.
 
@@ -136,6 +137,27 @@ describe.skipIf(missing !== null)('transformers backend with the real worker and
       expect(results.model).toMatchObject({ backend: 'transformers', dtype: 'fp32' });
       expect(results.suites[0].counts.errored).toBe(0);
       expect(results.suites[0].counts.scored).toBe(results.suites[0].counts.total);
+    },
+    600_000,
+  );
+
+  it(
+    'runs DocVQA as conversations (`--conversation`): the chat template gets the history, the image once, in the first turn',
+    async () => {
+      const out = join(dir, 'run-conversation');
+      const r = await runCli(
+        ['eval', '--suite', 'docvqa', '--data', 'sample', '--limit', '3', '--conversation', '--backend', 'transformers', '--model', model, '--device', 'cpu', '--dtype', 'fp32', '--python', PYTHON, '--out', out],
+        { env: ENV },
+      );
+      expect(r.code, r.stderr).toBe(0);
+      const s = resultsSchema.parse(JSON.parse(readFileSync(join(out, 'results.json'), 'utf8'))).suites[0];
+      expect(s.counts).toMatchObject({ total: 3, scored: 3, errored: 0 });
+      expect(s.conversation?.turns.map((t) => t.samples)).toEqual([1, 1, 1]);
+      // each turn's prompt holds the turns before it, by the worker's own token count
+      const tokens = s.perf.byTurn!.map((t) => t.promptTokensMean!);
+      expect(tokens[1]).toBeGreaterThan(tokens[0]);
+      expect(tokens[2]).toBeGreaterThan(tokens[1]);
+      expect(Object.keys(s.metrics)).toEqual(expect.arrayContaining(['anls_turn_1', 'anls_turn_2', 'anls_turn_3']));
     },
     600_000,
   );
