@@ -34,10 +34,12 @@ export interface DispatchSummary {
   /** Some request waited for a free --concurrency slot. */
   cappedByConcurrency: boolean;
   concurrency: number;
+  /** What each dispatch starts: a request, or (`--conversation`) a conversation, whose later turns follow their answers. */
+  unit: 'requests' | 'conversations';
 }
 
 /** Records when each request was due and when it went out, in O(1) memory. */
-export function createDispatchLog(p: { requested: number; concurrency: number }) {
+export function createDispatchLog(p: { requested: number; concurrency: number; unit?: DispatchSummary['unit'] }) {
   let n = 0;
   let firstDue = 0;
   let lastDue = 0;
@@ -63,6 +65,7 @@ export function createDispatchLog(p: { requested: number; concurrency: number })
         achievedPerSec: rate(lastSent - firstSent),
         cappedByConcurrency: capped,
         concurrency: p.concurrency,
+        unit: p.unit ?? 'requests',
       };
     },
   };
@@ -82,9 +85,10 @@ export function checkClient(p: { workers: number; loopDelays: readonly LoopDelay
   }
   const d = p.dispatch;
   if (d && d.scheduledPerSec !== null && d.achievedPerSec !== null && d.achievedPerSec < (1 - RATE_SHORTFALL) * d.scheduledPerSec) {
-    const short = `requests went out at ${fixed(d.achievedPerSec)} req/s, ${fixed(100 * (1 - d.achievedPerSec / d.scheduledPerSec), 0)}% short of the ${fixed(d.scheduledPerSec)} req/s scheduled (--request-rate ${d.requested})`;
+    const per = d.unit === 'requests' ? 'req/s' : 'conversations/s';
+    const short = `${d.unit} went out at ${fixed(d.achievedPerSec)} ${per}, ${fixed(100 * (1 - d.achievedPerSec / d.scheduledPerSec), 0)}% short of the ${fixed(d.scheduledPerSec)} ${per} scheduled (--request-rate ${d.requested})`;
     if (d.cappedByConcurrency) {
-      reasons.push(`${short}: requests waited for one of the --concurrency ${d.concurrency} slots, so the server's speed capped the rate`);
+      reasons.push(`${short}: ${d.unit} waited for one of the --concurrency ${d.concurrency} slots, so the server's speed capped the rate`);
     } else {
       saturated = true;
       reasons.push(short);

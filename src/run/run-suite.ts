@@ -96,7 +96,8 @@ export async function runSuite(p: RunSuiteParams): Promise<RunSuiteOutcome> {
   setMaxListeners(Math.max(10, p.concurrency + 10), p.signal);
   const hash = createHash('sha256');
   const samples = createSampleSpill(join(dirname(p.journal.path), `.${p.suite.id}.samples.tmp`));
-  const dispatch = p.requestRate ? createDispatchLog({ requested: p.requestRate, concurrency }) : null;
+  // with --conversation, an arrival starts a conversation: its later turns follow their answers
+  const dispatch = p.requestRate ? createDispatchLog({ requested: p.requestRate, concurrency, ...(p.conversation ? { unit: 'conversations' as const } : {}) }) : null;
   // the client threads are up (and their delay window fresh) before the clock starts
   await p.backend.client?.resetLoopDelay();
   // The serving clock runs from the first request sent to the last one finished, as vLLM's

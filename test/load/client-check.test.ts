@@ -39,6 +39,13 @@ describe('checkClient', () => {
     expect(c.requestRate).toMatchObject({ requested: 50, cappedByConcurrency: true });
   });
 
+  it('with --conversation, speaks of conversations started, not requests', () => {
+    const capped = createDispatchLog({ requested: 50, concurrency: 4, unit: 'conversations' });
+    for (let i = 0; i <= 10; i++) capped.record(i * 20, i * 60, i > 3);
+    const c = checkClient({ workers: 1, loopDelays: [delay(1)], dispatch: capped.summary() });
+    expect(c.reason).toMatch(/^conversations went out at 16\.7 conversations\/s, 67% short of the 50\.0 conversations\/s scheduled \(--request-rate 50\): conversations waited for one of the --concurrency 4 slots/);
+  });
+
   it('needs two requests to speak of a rate', () => {
     const one = createDispatchLog({ requested: 5, concurrency: 1 });
     one.record(0, 500, false);
