@@ -98,14 +98,20 @@ export async function startOpenAiServer(options: ServerOptions = {}): Promise<Sc
   let streamed = 0;
   let scrapes = 0;
 
-  const sleepUntil = (t: number): Promise<void> =>
-    new Promise((resolve) => {
-      const timer = setTimeout(() => {
-        timers.delete(timer);
-        resolve();
-      }, Math.max(0, t - performance.now()));
-      timers.add(timer);
-    });
+  // Node's timers count from the event loop's cached clock, so one can fire up to a few ms before
+  // the real deadline; sleep again until performance.now() has passed it, so every scripted time is
+  // a floor the client's measurements can be checked against.
+  const sleepUntil = async (t: number): Promise<void> => {
+    do {
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(() => {
+          timers.delete(timer);
+          resolve();
+        }, Math.max(0, t - performance.now()));
+        timers.add(timer);
+      });
+    } while (performance.now() < t);
+  };
 
   function scriptFor(body: Record<string, unknown>, index: number): StreamScript {
     const s = options.script;
