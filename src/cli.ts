@@ -23,6 +23,7 @@ import { CARD_PRESETS, PRESET_IDS } from './presets/card-presets.ts';
 import { PROMPT_STYLE_DESCRIPTIONS, PROMPT_STYLES, styledSuite, stylesOf } from './prompt-style/styles.ts';
 import type { EvalEvent } from './run/eval.ts';
 import type { RunConfig, RunPlan } from './run/plan.ts';
+import type { Results } from './report/schema.ts';
 import { METRIC_IDS } from './scorers/types.ts';
 
 function out(text: string): void {
@@ -144,6 +145,8 @@ function buildProgram(): Command {
     .option('--conversation', 'ask the questions about one image as one conversation (docvqa by docId, vqav2 by image_id, others by identical image), image in the first turn only')
     .option('--max-turns <k>', 'with --conversation: questions per conversation at most (default 5)', positiveInt)
     .option('--history <model|gold>', "with --conversation: the earlier answers the later turns see, the model's own (default) or a reference answer")
+    .option('--shard <i/N|auto>', "run shard i of N (0-based) of the selection, for `vlm-harness merge`; 'auto' reads JOB_COMPLETION_INDEX (Kubernetes, with --shards) or SLURM_ARRAY_TASK_ID/COUNT")
+    .option('--shards <n>', 'the shard count with --shard auto in a Kubernetes Indexed Job (its spec.completions)', positiveInt)
     .addHelpText(
       'after',
       examples([
@@ -154,6 +157,7 @@ function buildProgram(): Command {
         'vlm-harness eval --suite docvqa --conversation --backend openai --base-url http://127.0.0.1:8000/v1 --concurrency 8',
         'vlm-harness eval --resume reports/<run-dir>         # after Ctrl-C',
         'vlm-harness eval --suite chartqa --serve "vllm serve meta-llama/Llama-3.2-11B-Vision-Instruct --max-model-len 8192"',
+        'vlm-harness eval --suite mmmu --shard auto --out runs/shard-$SLURM_ARRAY_TASK_ID   # in a Slurm array task',
       ]) + `\nRun directories go under ./reports/ unless --out is given. ${EXIT_CODES}\n`,
     )
     .action(async (opts: Record<string, unknown>, cmd: Command) => {
@@ -202,6 +206,32 @@ function buildProgram(): Command {
       const flags: Record<string, unknown> = {};
       for (const key of Object.keys(opts)) if (!SWEEP_KEYS.includes(key) && cmd.getOptionValueSource(key) === 'cli') flags[key] = opts[key];
       await sweepCommand(opts, flags as RunConfig);
+    });
+
+  program
+    .command('merge')
+    .description('Merge the shards of a sharded run (eval --shard) into one run directory, scored exactly as one run of the whole selection')
+    .argument('<dirs...>', 'the shard run directories (each holds shard.json)')
+    .requiredOption('--out <dir>', 'the merged run directory (new, or an earlier merge to replace)')
+    .option('--allow-partial', 'merge the finished shards even when others are missing or unfinished: the result says it is partial, and gate refuses it')
+    .addHelpText(
+      'after',
+      examples([
+        'vlm-harness merge runs/shard-* --out runs/merged',
+        'vlm-harness merge runs/shard-0 runs/shard-1 runs/shard-2 --out runs/merged --allow-partial',
+      ]) + '\nExit codes: 0 ok, 1 fatal error, 2 refused (a missing, unfinished or foreign shard, conflicting ids) or bad input, 3 the merged run failed (as eval decides).\n',
+    )
+    .action(async (dirs: string[], o: { out: string; allowPartial?: boolean }) => {
+      const [{ mergeShards }, { turnSummaryLine }] = await Promise.all([import('./shard/merge.ts'), import('./report/conversation-text.ts')]);
+      const outcome = await mergeShards({ dirs, out: o.out, allowPartial: o.allowPartial ?? false, onEvent: (e) => (e.type === 'info' || e.type === 'notice' ? err(e.message) : e.type === 'suite' ? err(`${e.suite}: ${e.total ?? '?'} samples from ${e.source} data`) : undefined) });
+      const m = outcome.results.merge!;
+      err(`merged ${m.merged.length} of ${m.shards} shards into ${outcome.runDir}`);
+      printSummary(outcome.results, outcome.runDir, turnSummaryLine);
+      if (m.partial) err(`\nwarning: PARTIAL result: shard(s) ${m.missing.map((i) => `${i}/${m.shards}`).join(', ')} missing; gate refuses it.`);
+      if (outcome.failures.length) {
+        for (const f of outcome.failures) err(`error: ${f}`);
+        throw new RunFailed();
+      }
     });
 
   program
@@ -466,7 +496,20 @@ async function evalCommand(plan: RunPlan): Promise<void> {
     runEval(plan, { signal: controller.signal, onEvent, ...(server ? { serve: server.record } : {}) }),
   );
   if (tty) err('');
-  const r = outcome.results;
+  printSummary(outcome.results, outcome.runDir, turnSummaryLine);
+  if (outcome.interrupted) {
+    err(`\nInterrupted. Resume with:\n  npx vlm-harness eval --resume ${outcome.runDir}`);
+    process.exitCode = 130;
+    throw new Interrupted();
+  }
+  if (outcome.failures.length) {
+    for (const f of outcome.failures) err(`error: ${f}`);
+    throw new RunFailed();
+  }
+}
+
+/** The end-of-run summary of `eval` and `merge`: notices, a table per suite, error reasons, where the report is. */
+function printSummary(r: Results, runDir: string, turnSummaryLine: (s: Results['suites'][number]) => string | null): void {
   for (const n of r.notices) err(`\n*** ${n} ***`);
   const rows = r.suites.map((s) => {
     const m = s.metrics[s.primaryMetric];
@@ -484,16 +527,7 @@ async function evalCommand(plan: RunPlan): Promise<void> {
     const incomplete = incompleteLine(s.counts);
     if (incomplete) out(`${s.id}: ${incomplete}`);
   }
-  out(`report: ${outcome.runDir}/report.md`);
-  if (outcome.interrupted) {
-    err(`\nInterrupted. Resume with:\n  npx vlm-harness eval --resume ${outcome.runDir}`);
-    process.exitCode = 130;
-    throw new Interrupted();
-  }
-  if (outcome.failures.length) {
-    for (const f of outcome.failures) err(`error: ${f}`);
-    throw new RunFailed();
-  }
+  out(`report: ${runDir}/report.md`);
 }
 
 /** A run that completed but failed (every sample of a suite errored, or --max-error-rate): exit 3. */

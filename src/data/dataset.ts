@@ -9,7 +9,7 @@ import { UserError } from '../errors.ts';
 import { packagePath } from '../package-root.ts';
 import type { DatasetSpec, Sample, Suite, SuiteOptions } from '../types.ts';
 import { matchesAny } from './glob.ts';
-import { readParquetRows, REDOWNLOAD } from './parquet-rows.ts';
+import { readParquetInfo, readParquetRows, REDOWNLOAD } from './parquet-rows.ts';
 import { RowError } from './row-fields.ts';
 
 export type DataSource = 'hub' | 'cache' | 'sample' | 'local';
@@ -124,16 +124,32 @@ export async function* streamSamples(params: {
   datasets: readonly ResolvedDataset[];
   limit?: number;
   ids?: ReadonlySet<string>;
+  /**
+   * Begin at this position of the selection (a shard's range, src/shard/shard-range.ts); `limit` is
+   * then where it ends. Files and row groups before it are not read. Not with `ids`.
+   */
+  start?: number;
   signal?: AbortSignal;
 }): AsyncGenerator<SampleStreamItem> {
+  if (params.start !== undefined && params.ids) throw new Error('streamSamples: start and ids together (a sharded --ids selection passes its ids)');
   let index = 0;
   for (const ds of params.datasets) {
     let datasetRow = 0; // position across the dataset's files: ids of id-less rows (ChartQA) use it
     for (const file of ds.files) {
-      let rowNo = 0;
+      const fix = damagedFileFix(ds.source);
+      // Without ids, a row's position in the data is its position in the selection.
+      let skip = 0;
+      if (params.start !== undefined && index < params.start) {
+        const rows = (await readParquetInfo(file.path, { fix })).numRows;
+        skip = Math.min(rows, params.start - index);
+        index += skip;
+        datasetRow += skip;
+        if (skip === rows) continue;
+      }
+      let rowNo = skip;
       const rowLimit = params.limit !== undefined && !params.ids ? params.limit - index : undefined;
       if (rowLimit !== undefined && rowLimit <= 0) return;
-      const read = { fix: damagedFileFix(ds.source), ...(rowLimit !== undefined ? { limit: rowLimit } : {}), ...(params.signal ? { signal: params.signal } : {}) };
+      const read = { fix, offset: skip, ...(rowLimit !== undefined ? { limit: rowLimit } : {}), ...(params.signal ? { signal: params.signal } : {}) };
       for await (const row of readParquetRows(file.path, read)) {
         let sample: Sample;
         try {

@@ -19,6 +19,8 @@ export interface ReadParquetOptions {
 export interface ReadParquetRowsOptions extends ReadParquetOptions {
   /** Stop after this many rows; only the row groups that hold them are read. */
   limit?: number;
+  /** Skip this many rows first; row groups that lie wholly before them are not read (a shard's range). */
+  offset?: number;
   signal?: AbortSignal;
 }
 
@@ -57,12 +59,15 @@ export async function* readParquetRows(
     const groups = metadata.row_groups.length;
     let emitted = 0;
     let groupStart = 0;
+    let toSkip = Math.max(0, Math.floor(options.offset ?? 0));
     for (let g = 0; g < groups && emitted < limit; g++) {
       signal?.throwIfAborted();
       const groupRows = Number(metadata.row_groups[g].num_rows);
-      const take = Math.min(groupRows, limit - emitted);
+      const skip = Math.min(toSkip, groupRows);
+      toSkip -= skip;
+      const take = Math.min(groupRows - skip, limit - emitted);
       if (take > 0) {
-        const rows: Array<Record<string, unknown> | undefined> = await readGroup({ file, handle, metadata, compressors, group: g, groupStart, take, fix });
+        const rows: Array<Record<string, unknown> | undefined> = await readGroup({ file, handle, metadata, compressors, group: g, groupStart, skip, take, fix });
         const copies = new Map<Uint8Array, Uint8Array>();
         for (let i = 0; i < rows.length; i++) {
           signal?.throwIfAborted();
@@ -111,16 +116,18 @@ async function readGroup(p: {
   compressors: Compressors;
   group: number;
   groupStart: number;
+  /** Rows of the group to pass over before the first one read. */
+  skip: number;
   take: number;
   fix: string;
 }): Promise<Array<Record<string, unknown>>> {
-  const { file, handle, metadata, compressors, group, groupStart, take } = p;
+  const { file, handle, metadata, compressors, group, groupStart, skip, take } = p;
   try {
     return await parquetReadObjects({
       file: handle.buffer,
       metadata,
-      rowStart: groupStart,
-      rowEnd: groupStart + take,
+      rowStart: groupStart + skip,
+      rowEnd: groupStart + skip + take,
       compressors,
       // Keep BYTE_ARRAY without a string annotation (image bytes) binary; UTF8 columns still decode.
       utf8: false,

@@ -8,6 +8,7 @@ import type { GateCheck } from './gate-check.ts';
 import { ruleFor, type GateRules } from './gate-rules.ts';
 import type { LoadedRun } from './load-run.ts';
 import { samplesOf } from './load-run.ts';
+import { partialResults } from './run-caveats.ts';
 import type { SuiteResult } from './schema.ts';
 
 /** One suite present in both runs, with its per-sample results by id. */
@@ -37,7 +38,7 @@ function listIds(ids: readonly string[]): string {
 }
 
 /** A comparability line of the verdict (text values); 'comparable data' unless named otherwise. */
-export function comparabilityCheck(c: { suite: string; verdict: GateCheck['verdict']; baseline: string; candidate: string; note: string; name?: string }): GateCheck {
+export function comparabilityCheck(c: { suite: string | null; verdict: GateCheck['verdict']; baseline: string; candidate: string; note: string; name?: string }): GateCheck {
   const { suite, verdict, baseline, candidate, note } = c;
   return {
     suite,
@@ -66,6 +67,10 @@ export function checkComparable(params: {
   const checks: GateCheck[] = [];
   const pairings: SuitePairing[] = [];
   const notes: string[] = [];
+  for (const [name, run] of [['baseline', baseline], ['candidate', candidate]] as const) {
+    const why = partialResults(run.results);
+    if (why) checks.push(comparabilityCheck({ suite: null, name: 'whole run', verdict: 'not-comparable', baseline: name === 'baseline' ? 'partial' : '', candidate: name === 'candidate' ? 'partial' : '', note: `The ${name} run is not a whole run: ${why}.` }));
+  }
   const candidateSuites = new Map(candidate.results.suites.map((s) => [s.id, s]));
   for (const b of baseline.results.suites) {
     const c = candidateSuites.get(b.id);

@@ -4,6 +4,7 @@ import { cardCaveats, formatDelta, inCiText } from './card-text.ts';
 import { errorReasonLines, incompleteLine } from './error-reasons-text.ts';
 import { describeLoad } from './load-compare.ts';
 import { LOOP_DELAY_P99_LIMIT_MS, SATURATION_MESSAGE } from '../load/client-check.ts';
+import { shardLines, shardStatus } from './shard-md.ts';
 import { formatMetric } from './text-table.ts';
 import { conversationLines } from './conversation-text.ts';
 import type { Results, SuiteResult } from './schema.ts';
@@ -22,7 +23,10 @@ function num(v: number | null | undefined, digits = 2): string {
 }
 
 function status(results: Results): string {
+  const sharded = shardStatus(results);
+  if (sharded && !results.shard) return sharded;
   if (!results.completed) return 'INCOMPLETE (interrupted; resume to finish)';
+  if (sharded) return sharded;
   const allErrored = results.suites.filter((s) => s.counts.total > 0 && s.counts.errored === s.counts.total).map((s) => s.id);
   if (allErrored.length) return `completed, but FAILED: every sample of ${allErrored.join(', ')} errored (reasons under Errors)`;
   const errored = results.suites.reduce((n, s) => n + s.counts.errored, 0);
@@ -96,11 +100,12 @@ export function reportMarkdown(results: Results): string {
   }
   for (const s of results.suites) {
     const n = s.perf.invocations ?? 1;
-    if (n > 1) lines.push('', `${s.id}: the figures pool the timed samples of ${n} invocations (a resumed run); throughput divides by the sum of their own durations.`);
+    if (n > 1 && !results.merge) lines.push('', `${s.id}: the figures pool the timed samples of ${n} invocations (a resumed run); throughput divides by the sum of their own durations.`);
     if (s.perf.mixedLoad) lines.push('', `> **${s.id}: those invocations ran under different load settings; the figures mix loads and are not comparable with other runs.**`);
     if (s.load) lines.push('', `${s.id} load: ${mdCell(describeLoad(s.load))}.`);
   }
   lines.push(...conversationLines(results.suites));
+  lines.push(...shardLines(results, mdCell));
   const judged = results.suites.filter((s) => s.judge);
   if (judged.length) {
     // the judge's own cost, never mixed into the model's performance above

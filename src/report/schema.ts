@@ -63,9 +63,9 @@ export const perfClientSchema = z.object({
     .nullable(),
 });
 
-export const perfSchema = z.object({
+const basePerfSchema = z.object({
   durationSec: z.number(),
-  /** Timed samples of the suite in samples.jsonl, whichever invocation generated them; durationSec sums those invocations' generation times. */
+  /** Timed samples of the suite in samples.jsonl, whichever invocation generated them; durationSec is the time those invocations were generating (the union of their intervals). */
   timedSamples: z.number().int(),
   requestsPerSec: z.number().nullable(),
   outputTokensPerSec: z.number().nullable(),
@@ -98,6 +98,42 @@ export const conversationSchema = z.object({
   conversations: z.number().int(),
   /** Samples asked as each turn, and how many of them were scored. */
   turns: z.array(z.object({ turn: z.number().int(), samples: z.number().int(), scored: z.number().int(), errored: z.number().int() })),
+});
+
+/** One shard's own figures in a merged run (its results.json perf), kept beside the merged ones. */
+export const shardPerfSchema = basePerfSchema.extend({ shard: z.number().int() });
+
+export const perfSchema = basePerfSchema.extend({
+  /**
+   * A merged run's shards, each with its own figures (`vlm-harness merge`). The merged figures pool
+   * every shard's timed requests; durationSec is the union of the shards' active intervals.
+   */
+  shards: z.array(shardPerfSchema).optional(),
+});
+
+/** Which shard of a sharded run a run directory holds (`eval --shard`): its results cover only that part. */
+export const shardOfSchema = z.object({ index: z.number().int().min(0), count: z.number().int().min(1) });
+
+/** How a merged run was put together (`vlm-harness merge`). */
+export const mergeSchema = z.object({
+  /** The shard count of the sharded run. */
+  shards: z.number().int().min(1),
+  /** Shards merged, by index. */
+  merged: z.array(z.number().int()),
+  /** Shards left out (`--allow-partial`); not empty means partial. */
+  missing: z.array(z.number().int()),
+  /** True when shards are missing: the results cover only part of the selection, and `gate` refuses them. */
+  partial: z.boolean(),
+  sources: z.array(
+    z.object({
+      index: z.number().int(),
+      runId: z.string(),
+      /** Hosts its invocations ran on (run.json). */
+      hosts: z.array(z.string()),
+      samples: z.number().int(),
+      samplesSha256: z.string(),
+    }),
+  ),
 });
 
 /** The model card's number for a suite run under `--preset`, and where this run lands against it. */
@@ -210,6 +246,10 @@ export const resultsSchema = z.object({
   energy: energySchema.nullable().optional(),
   /** The inference server this run started and stopped itself (`--serve`); absent otherwise. */
   serve: serveRecordSchema.optional(),
+  /** Set in a shard's own run directory: these results are one part of a sharded run (merge them). */
+  shard: shardOfSchema.optional(),
+  /** Set in a merged run directory. */
+  merge: mergeSchema.optional(),
   memory: z.object({
     peakRssMiB: z.number().nullable(),
     /** VRAM used on the selected GPUs, summed per poll (includes what a server pre-allocated). */
@@ -236,6 +276,8 @@ export type Results = z.infer<typeof resultsSchema>;
 export type SuiteResult = z.infer<typeof suiteResultSchema>;
 export type CardResult = z.infer<typeof cardSchema>;
 export type Perf = z.infer<typeof perfSchema>;
+export type ShardPerf = z.infer<typeof shardPerfSchema>;
+export type MergeInfo = z.infer<typeof mergeSchema>;
 export type LoadSettings = z.infer<typeof loadSchema>;
 export type PerfClient = z.infer<typeof perfClientSchema>;
 export type ConversationResult = z.infer<typeof conversationSchema>;

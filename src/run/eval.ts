@@ -17,7 +17,6 @@ import { UserError } from '../errors.ts';
 import { HubNotFoundError } from '../hub/errors.ts';
 import { judgeFromPlan } from '../judge/from-plan.ts';
 import { extractionNotes, judgeSuite, type JudgeSuiteResult } from '../judge/judge-suite.ts';
-import { cardTarget, compareWithCard, getPreset } from '../presets/card-presets.ts';
 import { PACKAGE_ROOT, packagePath } from '../package-root.ts';
 import { SATURATION_MESSAGE } from '../load/client-check.ts';
 import { RESULTS_SCHEMA_VERSION, resultsSchema, type Results, type SuiteResult } from '../report/schema.ts';
@@ -26,6 +25,8 @@ import { computeEnergy, type TimeWindow } from '../telemetry/energy.ts';
 import { probeHardware } from '../telemetry/probe.ts';
 import { startSampler } from '../telemetry/sampler.ts';
 import { writeReport } from '../report/write-report.ts';
+import { writeShardFile, type SuiteShard } from '../shard/shard-record.ts';
+import { checkRunDirShard, shardSelection } from '../shard/shard-selection.ts';
 import type { Backend, DatasetSpec, ModelInfo } from '../types.ts';
 import { finalizeSuite } from './finalize.ts';
 import { planIdentity, type RunIdentity } from './identity.ts';
@@ -38,6 +39,7 @@ import { openJournal, rewriteJournal } from './journal.ts';
 import { buildPerf } from './perf.ts';
 import { timestampId, type RunPlan } from './plan.ts';
 import { runSuite, type SuiteProgress } from './run-suite.ts';
+import { judgePerfOf, suiteResultOf } from './suite-result.ts';
 
 export type EvalEvent =
   | { type: 'start'; runDir: string; model: ModelInfo; resumed: number; repairedLines: number }
@@ -60,7 +62,7 @@ export interface EvalOutcome {
 export const SAMPLE_NOTICE =
   'Data: the bundled synthetic sample (datasets/README.md), not the real benchmark. These scores say nothing about the model.';
 
-function harnessInfo(): Results['harness'] {
+export function harnessInfo(): Results['harness'] {
   const pkg = JSON.parse(readFileSync(packagePath('package.json'), 'utf8')) as { version: string };
   let gitCommit: string | null = null;
   // Only a checkout of the harness has a commit: an installed copy (node_modules/vlm-harness) has no
@@ -118,31 +120,6 @@ async function countRows(datasets: readonly ResolvedDataset[], plan: RunPlan): P
   return plan.limit !== undefined ? Math.min(n, plan.limit) : n;
 }
 
-function judgePerfOf({ stats }: JudgeSuiteResult): NonNullable<SuiteResult['judgePerf']> {
-  const { requests, errors, promptTokens, outputTokens, durationSec, latencyMs } = stats;
-  return { requests, errors, promptTokens, outputTokens, durationSec, latencyMs };
-}
-
-/** Under `--preset`, the card's number for this suite and where the run lands against it. */
-function cardFor(p: { preset: string | undefined; suite: string; primaryMetric: string; metric: { value: number | null; ci95: [number, number] | null } | undefined; total: number }): SuiteResult['card'] {
-  if (!p.preset) return undefined;
-  const preset = getPreset(p.preset);
-  const target = cardTarget(preset, p.suite, p.primaryMetric);
-  if (!target) return undefined;
-  const { delta, cardInCi } = compareWithCard({ value: p.metric?.value ?? null, ci95: p.metric?.ci95 ?? null, card: target.value });
-  return {
-    preset: preset.id,
-    title: preset.title,
-    metric: target.metric,
-    value: target.value,
-    split: target.split,
-    delta,
-    inCi95: cardInCi,
-    fullRun: p.total >= target.fullRun,
-    ...(target.note ? { note: target.note } : {}),
-  };
-}
-
 export interface EvalDeps {
   signal: AbortSignal;
   onEvent?: (e: EvalEvent) => void;
@@ -174,6 +151,8 @@ export async function runEval(plan: RunPlan, deps: EvalDeps): Promise<EvalOutcom
   try {
     if (lock.tookOverFrom) emit({ type: 'info', message: `took over the lock of process ${lock.tookOverFrom.pid} (started ${lock.tookOverFrom.startedAt}), which is no longer running` });
     const record = openRunRecord(plan.runDir, plan);
+    // a directory with results holds one shard (or none) for good
+    if (record.bound) checkRunDirShard(plan.runDir, plan.shard);
     const identity = planIdentity(plan);
     record.check(identity);
     if (deps.backend) return await evaluate(plan, deps, deps.backend, { record, identity }); // a backend handed in belongs to the caller
@@ -240,6 +219,7 @@ async function evaluate(plan: RunPlan, deps: EvalDeps, backend: Backend, run: { 
   // what energy is integrated over: the suites' generation windows, and the tokens made in them
   const windows: TimeWindow[] = [];
   let windowTokens = 0;
+  const shardSuites: Record<string, SuiteShard> = {};
   let interrupted = false;
   try {
     for (const suite of suitesToRun) {
@@ -255,7 +235,11 @@ async function evaluate(plan: RunPlan, deps: EvalDeps, backend: Backend, run: { 
         notices.push(SAMPLE_NOTICE);
         emit({ type: 'notice', message: SAMPLE_NOTICE });
       }
-      const total = await countRows(datasets, plan);
+      const rows = await countRows(datasets, plan);
+      // a shard runs its range of the selection (src/shard/); the selection itself is the same for all
+      const sharding = plan.shard ? await shardSelection({ suite, datasets, shard: plan.shard, rows, ...(plan.limit !== undefined ? { limit: plan.limit } : {}), ...(plan.ids ? { ids: plan.ids } : {}) }) : null;
+      if (sharding) shardSuites[suite.id] = sharding.record;
+      const total = sharding ? sharding.count : rows;
       emit({ type: 'suite', suite: suite.id, total, source });
       const notes = extractionNotes(suite, judgeId);
       if (notes.info) emit({ type: 'info', message: notes.info });
@@ -271,8 +255,7 @@ async function evaluate(plan: RunPlan, deps: EvalDeps, backend: Backend, run: { 
         concurrency: plan.concurrency,
         timeoutMs: plan.requestTimeoutSec * 1000,
         maxRetries: plan.maxRetries,
-        ...(plan.limit !== undefined ? { limit: plan.limit } : {}),
-        ...(plan.ids ? { ids: new Set(plan.ids) } : {}),
+        ...(sharding ? sharding.stream : { ...(plan.limit !== undefined ? { limit: plan.limit } : {}), ...(plan.ids ? { ids: new Set(plan.ids) } : {}) }),
         retryErrors: plan.retryErrors,
         ...(plan.requestRate ? { requestRate: plan.requestRate } : {}),
         warmup: plan.warmup,
@@ -287,10 +270,11 @@ async function evaluate(plan: RunPlan, deps: EvalDeps, backend: Backend, run: { 
         windows.push(outcome.window);
         windowTokens += outcome.outputTokens;
       }
+      const generatedAt = Date.now(); // the end of the generation phase on the wall clock (run.json places it)
       if (plan.ids) {
         const found = new Set<string>();
-        for (const s of outcome.samples.read()) found.add(s.id);
-        const absent = plan.ids.filter((id) => !found.has(id));
+        if (!sharding) for (const s of outcome.samples.read()) found.add(s.id);
+        const absent = sharding ? sharding.absentIds : plan.ids.filter((id) => !found.has(id));
         if (absent.length) emit({ type: 'notice', message: `${suite.id}: --ids not found in the data: ${absent.slice(0, 10).join(', ')}${absent.length > 10 ? ', …' : ''}` });
       }
       let judged: JudgeSuiteResult | null = null;
@@ -308,7 +292,7 @@ async function evaluate(plan: RunPlan, deps: EvalDeps, backend: Backend, run: { 
       // with a judge, a sample it has not read yet is unfinished, never scored by the rules instead
       const outcomes = judged?.outcomes ?? (judge && suite.judging ? new Map() : undefined);
       const load = loadSettings(plan, suite);
-      run.record.recordSuite(suite.id, { durationSec: outcome.durationSec, generated: outcome.produced, load, client: outcome.client });
+      run.record.recordSuite(suite.id, { durationSec: outcome.durationSec, startedAt: new Date(generatedAt - outcome.durationSec * 1000).toISOString(), generated: outcome.produced, load, client: outcome.client });
       const finalFile = join(runDir, `.${suite.id}.final.tmp`);
       finalFiles.set(suite.id, finalFile);
       const scores = finalizeSuite({ suite, samples: outcome.samples.read(), journal, out: finalFile, ...(outcomes ? { judged: outcomes } : {}) });
@@ -330,31 +314,20 @@ async function evaluate(plan: RunPlan, deps: EvalDeps, backend: Backend, run: { 
       } else if (client?.reason) {
         emit({ type: 'info', message: `${suite.id}: ${client.reason}` });
       }
-      const ds = datasets[0];
-      const card = cardFor({ preset: plan.preset, suite: suite.id, primaryMetric: scores.primaryMetric, metric: scores.metrics[scores.primaryMetric], total: scores.counts.total });
-      suiteResults.push({
-        id: suite.id,
-        version: suite.version,
-        promptStyle: suite.promptStyle,
-        primaryMetric: scores.primaryMetric,
-        metrics: scores.metrics,
-        counts: scores.counts,
-        dataset: {
-          source,
-          repo: datasets.map((d) => d.spec.repo).filter((r, i, a) => a.indexOf(r) === i).join(', '),
-          config: datasets.map((d) => d.spec.config).join(','),
-          split: ds.spec.split,
-          revision: ds.revision,
+      suiteResults.push(
+        suiteResultOf({
+          suite,
+          scores,
+          datasets,
           fingerprint: outcome.fingerprint,
-          files: datasets.flatMap((d) => d.files.map((f) => ({ path: f.repoPath, size: f.size, ...(f.sha256 ? { sha256: f.sha256 } : {}) }))),
-        },
-        perf: measured.perf,
-        load: measured.load,
-        judge: judgeId && suite.judging ? { ...judgeId, calls: judged?.stats.calls ?? 0, cacheHits: judged?.stats.cacheHits ?? 0 } : null,
-        judgePerf: judged ? judgePerfOf(judged) : null,
-        ...(card ? { card } : {}),
-        ...(plan.conversation ? { conversation: { ...plan.conversation, conversations: scores.conversation?.conversations ?? 0, turns: scores.conversation?.turns ?? [] } } : {}),
-      });
+          perf: measured.perf,
+          load: measured.load,
+          judge: judgeId ? { ...judgeId, calls: judged?.stats.calls ?? 0, cacheHits: judged?.stats.cacheHits ?? 0 } : null,
+          judgePerf: judged ? judgePerfOf(judged.stats) : null,
+          preset: plan.preset,
+          ...(plan.conversation ? { conversation: plan.conversation } : {}),
+        }),
+      );
       if (interrupted) break;
     }
   } catch (e) {
@@ -391,6 +364,7 @@ async function evaluate(plan: RunPlan, deps: EvalDeps, backend: Backend, run: { 
     suites: suiteResults,
     energy: energy.energy,
     ...(deps.serve ? { serve: deps.serve } : {}),
+    ...(plan.shard ? { shard: plan.shard } : {}),
     memory: {
       peakRssMiB: telemetry.peakRssMiB,
       peakVramMiB: telemetry.peakVramMiB,
@@ -403,5 +377,8 @@ async function evaluate(plan: RunPlan, deps: EvalDeps, backend: Backend, run: { 
   };
   resultsSchema.parse(results);
   writeReport(runDir, results);
+  if (plan.shard && run.record.bound) {
+    await writeShardFile({ runDir, shard: plan.shard, completed: !interrupted, identity: run.record.bound, harness: results.harness, suites: shardSuites });
+  }
   return { runDir, results, interrupted, failures: interrupted ? [] : runFailures(results, plan.maxErrorRate) };
 }

@@ -101,25 +101,27 @@ function text(v: unknown): string {
 /**
  * What differs between the identity stored with a run and this invocation's, one phrase each
  * ("backend: onnx in the run, replay now"). Fields either side does not know yet are not compared.
+ * `labels` name the two sides otherwise (merge compares one shard with another).
  */
-export function identityDifferences(run: RunIdentity, now: RunIdentity): string[] {
+export function identityDifferences(run: RunIdentity, now: RunIdentity, labels: { run: string; now: string } = { run: 'in the run', now: 'now' }): string[] {
   const out: string[] = [];
+  const [inRun, inNow] = [labels.run, labels.now];
   const runIds = Object.keys(run.suites).sort();
   const nowIds = Object.keys(now.suites).sort();
-  if (runIds.join(',') !== nowIds.join(',')) out.push(`suites: ${runIds.join(', ')} in the run, ${nowIds.join(', ')} now`);
+  if (runIds.join(',') !== nowIds.join(',')) out.push(`suites: ${runIds.join(', ')} ${inRun}, ${nowIds.join(', ')} ${inNow}`);
   for (const id of nowIds) {
     const a = run.suites[id];
     const b = now.suites[id];
     if (!a) continue;
-    if (a.version !== b.version) out.push(`${id}: suite version ${a.version} in the run, ${b.version} now (its prompt or scoring changed)`);
-    if (a.data.join(',') !== b.data.join(',')) out.push(`${id}: data ${a.data.join(', ')} in the run, ${b.data.join(', ')} now (--subject, --split)`);
+    if (a.version !== b.version) out.push(`${id}: suite version ${a.version} ${inRun}, ${b.version} ${inNow} (its prompt or scoring changed)`);
+    if (a.data.join(',') !== b.data.join(',')) out.push(`${id}: data ${a.data.join(', ')} ${inRun}, ${b.data.join(', ')} ${inNow} (--subject, --split)`);
     if (a.fingerprint && b.fingerprint && a.fingerprint !== b.fingerprint) {
-      out.push(`${id}: data files ${shortFingerprint(a.fingerprint)} (${a.source ?? '?'} data) in the run, ${shortFingerprint(b.fingerprint)} (${b.source ?? '?'} data) now (--data, --revision)`);
+      out.push(`${id}: data files ${shortFingerprint(a.fingerprint)} (${a.source ?? '?'} data) ${inRun}, ${shortFingerprint(b.fingerprint)} (${b.source ?? '?'} data) ${inNow} (--data, --revision)`);
     }
   }
   const field = (name: string, a: unknown, b: unknown) => {
     if (a === undefined || b === undefined || text(a) === text(b)) return;
-    out.push(`${name}: ${text(a)} in the run, ${text(b)} now`);
+    out.push(`${name}: ${text(a)} ${inRun}, ${text(b)} ${inNow}`);
   };
   field('backend', run.backend, now.backend);
   // --model/--dtype are compared when both runs gave them; the resolved model decides otherwise

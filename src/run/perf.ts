@@ -1,7 +1,10 @@
 // The perf block of a suite's results, from every timed sample in the journal (samples.jsonl, read
 // as a stream), grouped by the invocation that generated it. vLLM's definitions (serving-metrics.ts)
-// apply, with one change for resumed runs: the duration is the sum of the invocations' own
-// generation times, so throughput never counts the gap between an interrupted run and its resume.
+// apply, with one change for resumed runs and merged shards: the duration is the time the
+// invocations spent generating, so throughput never counts the gap between an interrupted run and
+// its resume, and counts time when several shards generated at once only once.
+// - the duration is the union of the invocations' generation intervals (run.json's startedAt and
+//   durationSec: one after the other for a resumed run, at once for merged shards, active-time.ts);
 // - an invocation's duration is the one run.json recorded for the suite; an invocation that was
 //   killed before recording it gets the span of its samples' timings (first start to last end,
 //   one process's clock); lines of runs made before invocations were recorded form one group;
@@ -16,6 +19,7 @@
 
 import { createTurnPerf } from '../conversation/turn-perf.ts';
 import type { LoadSettings, Perf, PerfClient } from '../report/schema.ts';
+import { unionSeconds, type ActiveInterval } from './active-time.ts';
 import { journalKey, readJournalLines } from './journal.ts';
 import type { Invocation } from './run-record.ts';
 import { createServingAccumulator } from './serving-metrics.ts';
@@ -75,11 +79,17 @@ export async function buildPerf(p: BuildPerfParams): Promise<SuitePerf> {
     sources.add(r.tokenSource ?? 'none');
   }
   const byId = new Map(p.invocations.map((inv) => [inv.id, inv]));
-  let durationSec = 0;
+  // Invocations whose generation phase run.json placed on the wall clock count by the union of
+  // their intervals (shards run at once); the others by their length, as if they ran alone.
+  const placed: ActiveInterval[] = [];
+  let unplacedSec = 0;
   for (const [id, g] of groups) {
     const recorded = byId.get(id)?.suites[p.suite];
-    durationSec += recorded?.durationSec ?? (g.lastEndMs > g.firstStartMs ? (g.lastEndMs - g.firstStartMs) / 1000 : 0);
+    const startMs = recorded?.startedAt !== undefined ? Date.parse(recorded.startedAt) : NaN;
+    if (recorded && Number.isFinite(startMs)) placed.push({ startMs, durationSec: recorded.durationSec });
+    else unplacedSec += recorded?.durationSec ?? (g.lastEndMs > g.firstStartMs ? (g.lastEndMs - g.firstStartMs) / 1000 : 0);
   }
+  const durationSec = unionSeconds(placed) + unplacedSec;
   // run.json lists the invocations in order: the last one with results gives the load
   const loads = p.invocations.filter((inv) => groups.has(inv.id) && inv.suites[p.suite]).map((inv) => inv.suites[p.suite].load);
   const load = loads.at(-1) ?? p.currentLoad;

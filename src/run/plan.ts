@@ -12,6 +12,7 @@ import { closest, UserError } from '../errors.ts';
 import { getPreset } from '../presets/card-presets.ts';
 import { commandText, defaultBaseUrl, maskedCommand, parseServeCommand, type ServeCommand } from '../serve/command-line.ts';
 import { DEFAULT_PROMPT_STYLE, parsePromptStyle } from '../prompt-style/styles.ts';
+import { resolveShard, shardText, type ShardSpec } from '../shard/shard-spec.ts';
 import type { PromptStyle } from '../types.ts';
 
 export const configSchema = z.strictObject({
@@ -64,6 +65,9 @@ export const configSchema = z.strictObject({
   conversation: z.boolean().optional(),
   maxTurns: z.number().int().positive().optional(),
   history: z.string().optional(),
+  /** `i/N` or `auto` (src/shard/shard-spec.ts); config.json keeps the resolved `i/N`. */
+  shard: z.string().optional(),
+  shards: z.number().int().positive().optional(),
 });
 
 export type RunConfig = z.infer<typeof configSchema>;
@@ -132,6 +136,8 @@ export interface RunPlan extends BackendOptions {
   serve?: ServePlan;
   /** `--conversation`: the questions about one image are asked as one conversation (src/conversation/). */
   conversation?: ConversationSettings;
+  /** This invocation's shard of a sharded run (`--shard`), or absent. */
+  shard?: ShardSpec;
   runId: string;
   runDir: string;
   /** True for `--resume <run-dir>` (the run directory's identity then binds the flags given). */
@@ -280,6 +286,8 @@ export function buildPlan(params: {
   now?: Date;
   reportsDir?: string;
   defaults: { backend: string; data: string };
+  /** Where `--shard auto` reads the scheduler's variables; process.env by default. */
+  env?: NodeJS.ProcessEnv;
 }): RunPlan {
   let base: RunConfig = {};
   if (params.resumeDir) base = readConfigFile(resumeConfigPath(params.resumeDir));
@@ -302,12 +310,19 @@ export function buildPlan(params: {
   const baseUrl = c.baseUrl ?? (serve ? defaultBaseUrl(serve.command) : undefined);
   const modelName = c.model ?? (c.predictions ? slug(c.predictions) : backend);
   const what = preset && !c.suite ? preset.id : suites.join('+');
-  const runId = params.resumeDir ? slug(params.resumeDir) : `${timestampId(params.now ?? new Date())}-${what}-${slug(modelName)}`;
+  const shard = resolveShard({ ...(c.shard !== undefined ? { shard: c.shard } : {}), ...(c.shards !== undefined ? { shards: c.shards } : {}), ...(params.env ? { env: params.env } : {}) });
+  const shardPart = shard ? `-shard${shard.index}of${shard.count}` : '';
+  const runId = params.resumeDir ? slug(params.resumeDir) : `${timestampId(params.now ?? new Date())}-${what}-${slug(modelName)}${shardPart}`;
   const runDir = params.resumeDir ?? c.out ?? join(params.reportsDir ?? 'reports', runId);
-  // --retry-errors applies to one invocation, not to every later resume
-  const { retryErrors: _once, ...persistent } = c;
+  // --retry-errors applies to one invocation, not to every later resume; the shard is saved resolved
+  const { retryErrors: _once, shards: _count, shard: _given, ...persistent } = c;
   const judge = judgePlan(c);
   const conversation = conversationSettings(c);
+  if (shard && conversation) {
+    // a shard's range is positions of the selection; a conversation crossing its edge would be asked
+    // as two shorter ones, with other prompts and turns than one run asks (not merged exactly)
+    throw new UserError('--shard cannot be combined with --conversation yet: a shard boundary could cut a conversation in two, and the merged result would differ from a single run. Run conversations unsharded.');
+  }
   const ids = list(c.ids);
   const subjects = list(c.subject) ?? preset?.subjects;
   // what the preset filled in is written out, so readers of config.json (gate) need not know presets
@@ -320,6 +335,7 @@ export function buildPlan(params: {
     ...(subjects ? { subject: subjects } : {}),
     // the server command may hold a key (`--api-key …`): config.json keeps it masked
     ...(serve ? { serve: commandText(maskedCommand(serve.command)), baseUrl } : {}),
+    ...(shard ? { shard: shardText(shard) } : {}),
   };
   const gpus = typeof c.gpus === 'string' ? parseGpus(c.gpus) : c.gpus;
   return {
@@ -363,6 +379,7 @@ export function buildPlan(params: {
     ...(c.clientWorkers !== undefined ? { clientWorkers: c.clientWorkers } : {}),
     ...(serve ? { serve } : {}),
     ...(conversation ? { conversation } : {}),
+    ...(shard ? { shard } : {}),
     runId,
     runDir,
     resumed: params.resumeDir !== undefined,

@@ -34,6 +34,8 @@ const identitySchema = z.object({
 const suiteRunSchema = z.object({
   /** Wall time of the generation phase (after warm-up), seconds. */
   durationSec: z.number(),
+  /** When the generation phase began, wall clock (ISO, ms): places it among other shards' (absent in older runs). */
+  startedAt: z.string().optional(),
   /** Samples this invocation generated (and journaled) for the suite. */
   generated: z.number().int(),
   load: loadSchema,
@@ -80,7 +82,8 @@ function hasResults(dir: string): boolean {
   }
 }
 
-function readRunFile(dir: string): RunFile {
+/** run.json of a run directory, checked (a UserError naming the file otherwise). */
+export function readRunFile(dir: string): RunFile {
   const path = join(dir, RUN_FILE);
   let json: unknown;
   try {
@@ -120,12 +123,8 @@ export function openRunRecord(dir: string, plan: RunPlan): RunRecord {
   let identity: RunIdentity | null = bound;
   const invocations: Invocation[] = results && stored ? stored.invocations : [];
   let current: Invocation | null = null;
-  const path = join(dir, RUN_FILE);
   const save = () => {
-    if (!identity) return;
-    const file: RunFile = { version: 1, identity, invocations };
-    writeFileSync(`${path}.tmp`, `${JSON.stringify(file, null, 2)}\n`);
-    renameSync(`${path}.tmp`, path);
+    if (identity) writeRunFile(dir, { version: 1, identity, invocations });
   };
   const record: RunRecord = {
     dir,
@@ -170,6 +169,13 @@ function refusal(dir: string, plan: RunPlan, differences: readonly string[]): Us
     return new UserError(`--resume ${dir}: this invocation would change the run's identity (${what}). Resume without the flags that change it, or start a new run with --out <new folder>.`);
   }
   return new UserError(`--out ${dir} already holds a run with another identity (${what}). Use a new --out folder, or --resume ${dir} to continue that run as it was.`);
+}
+
+/** Writes run.json whole (temp file + rename); also how `merge` writes a merged run's record. */
+export function writeRunFile(dir: string, file: RunFile): void {
+  const path = join(dir, RUN_FILE);
+  writeFileSync(`${path}.tmp`, `${JSON.stringify(file, null, 2)}\n`);
+  renameSync(`${path}.tmp`, path);
 }
 
 /** The record's entries for reading (journal-perf.ts, tests); an empty list when there is no run.json. */

@@ -51,6 +51,8 @@ export interface RunSuiteParams {
   maxRetries: number;
   limit?: number;
   ids?: ReadonlySet<string>;
+  /** A shard's first position in the selection (`limit` is then its end); see streamSamples. */
+  start?: number;
   retryErrors: boolean;
   total: number | null;
   signal: AbortSignal;
@@ -133,6 +135,7 @@ export async function runSuite(p: RunSuiteParams): Promise<RunSuiteOutcome> {
     datasets: p.datasets,
     ...(p.limit !== undefined ? { limit: p.limit } : {}),
     ...(p.ids ? { ids: p.ids } : {}),
+    ...(p.start !== undefined ? { start: p.start } : {}),
     // no signal here: a Ctrl-C is seen between samples below, so the reader closes normally
   });
   /** Hashes and spills a sample of the selection; true when it still has to run (not finished earlier). */

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { REPO, runCli } from '../helpers/run-cli.ts';
 
-const COMMANDS = ['score', 'eval', 'meta-evals', 'compare', 'gate', 'probe', 'list'];
+const COMMANDS = ['score', 'eval', 'merge', 'meta-evals', 'compare', 'gate', 'probe', 'list'];
 const dir = mkdtempSync(join(tmpdir(), 'cli-conventions-'));
 
 describe('vlm-harness conventions', () => {

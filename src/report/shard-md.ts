@@ -1,0 +1,39 @@
+// What report.md says about sharding: a shard's report says it is one part, a merged report which
+// shards it pools (and whether some are missing) and each shard's own performance figures.
+
+import type { Results } from './schema.ts';
+
+function fixed(v: number | null | undefined, digits: number): string {
+  return v === null || v === undefined ? 'n/a' : v.toFixed(digits);
+}
+
+/** The status line of a shard or a partial merge; null for other runs. */
+export function shardStatus(results: Results): string | null {
+  if (results.merge?.partial) return `PARTIAL merge: shards ${results.merge.missing.map((i) => `${i}/${results.merge!.shards}`).join(', ')} missing (gate refuses these results)`;
+  if (results.shard) return `shard ${results.shard.index}/${results.shard.count} of a sharded run: these results cover only its part; merge the shards (vlm-harness merge) for the run's`;
+  return null;
+}
+
+/** The "Shards" section of a merged run's report.md; empty for other runs. */
+export function shardLines(results: Results, cell: (text: string) => string): string[] {
+  const m = results.merge;
+  if (!m) return [];
+  const hosts = new Map(m.sources.map((s) => [s.index, s.hosts.join(', ')]));
+  const lines = [
+    '',
+    '## Shards',
+    '',
+    `Merged ${m.merged.length} of ${m.shards} shards. The scores come from re-scoring every shard's samples together in dataset order, as one run; the performance figures above pool every shard's timed requests, and throughput divides by the time any shard was generating (the union of their generation intervals, wall clock).`,
+    '',
+    '| suite | shard | hosts | duration s | req/s | out tok/s | TTFT p50 ms | TTFT p99 ms | timed |',
+    '|---|---:|---|---:|---:|---:|---:|---:|---:|',
+  ];
+  for (const s of results.suites) {
+    for (const p of s.perf.shards ?? []) {
+      lines.push(
+        `| ${s.id} | ${p.shard} | ${cell(hosts.get(p.shard) ?? '')} | ${fixed(p.durationSec, 1)} | ${fixed(p.requestsPerSec, 2)} | ${fixed(p.outputTokensPerSec, 1)} | ${fixed(p.ttftMs?.p50, 1)} | ${fixed(p.ttftMs?.p99, 1)} | ${p.timedSamples} |`,
+      );
+    }
+  }
+  return lines;
+}
