@@ -27,6 +27,7 @@ import { startSampler } from '../telemetry/sampler.ts';
 import { writeReport } from '../report/write-report.ts';
 import { writeShardFile, type SuiteShard } from '../shard/shard-record.ts';
 import { checkRunDirShard, shardSelection } from '../shard/shard-selection.ts';
+import { schedulerSlot } from '../shard/shard-spec.ts';
 import type { Backend, DatasetSpec, ModelInfo } from '../types.ts';
 import { finalizeSuite } from './finalize.ts';
 import { planIdentity, type RunIdentity } from './identity.ts';
@@ -147,9 +148,12 @@ export async function runEval(plan: RunPlan, deps: EvalDeps): Promise<EvalOutcom
   // so do an --out that cannot hold the run, a directory another invocation is writing, and a run
   // directory whose identity the plan would change: all before any model loads
   prepareOutDir(plan.runDir);
-  const lock = acquireRunLock(plan.runDir);
+  // a shard run by a scheduler may take over the lock an earlier attempt of its slot left on another host
+  const slot = plan.shard ? schedulerSlot(deps.env ?? process.env) : undefined;
+  const lock = acquireRunLock(plan.runDir, slot ? { slot } : {});
   try {
-    if (lock.tookOverFrom) emit({ type: 'info', message: `took over the lock of process ${lock.tookOverFrom.pid} (started ${lock.tookOverFrom.startedAt}), which is no longer running` });
+    const was = lock.tookOverFrom;
+    if (was) emit({ type: 'info', message: `took over the lock of process ${was.pid}${was.slot ? ` on host ${was.host} (an earlier attempt of ${was.slot})` : ''} (started ${was.startedAt}), which is no longer running` });
     const record = openRunRecord(plan.runDir, plan);
     // a directory with results holds one shard (or none) for good
     if (record.bound) checkRunDirShard(plan.runDir, plan.shard);

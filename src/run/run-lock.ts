@@ -3,7 +3,11 @@
 // refused (exit 2) with who holds the lock. A lock whose process is gone (killed with -9, a
 // crash) is stale: on the same host a PID that no longer exists is detected and the lock taken
 // over; a lock from another host (a shared filesystem) cannot be checked, so the message says how
-// to remove it by hand.
+// to remove it by hand, unless both invocations are the same scheduler slot (one shard of one Slurm
+// array task, or of one Kubernetes Indexed Job's index): the scheduler runs one attempt of a slot at
+// a time (a requeued task; a replacement pod under `podReplacementPolicy: Failed` starts once the
+// failed one has terminated), so an earlier attempt's lock, left by a node that died or a pod that
+// was OOM-killed, is taken over and the shard continues.
 
 import { closeSync, openSync, readFileSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
@@ -16,6 +20,8 @@ interface LockInfo {
   pid: number;
   host: string;
   startedAt: string;
+  /** The scheduler slot that ran the holder (src/shard/shard-spec.ts schedulerSlot), if any. */
+  slot?: string;
 }
 
 export interface RunLock {
@@ -31,6 +37,8 @@ export interface LockDeps {
   now?: () => Date;
   /** Whether a process with this PID exists on this host. */
   isAlive?: (pid: number) => boolean;
+  /** This invocation's scheduler slot: a lock of the same slot from another host is an earlier attempt's. */
+  slot?: string;
 }
 
 function processAlive(pid: number): boolean {
@@ -45,7 +53,9 @@ function processAlive(pid: number): boolean {
 function readLock(path: string): LockInfo | null {
   try {
     const info = JSON.parse(readFileSync(path, 'utf8')) as Partial<LockInfo>;
-    if (typeof info.pid === 'number' && typeof info.host === 'string') return { pid: info.pid, host: info.host, startedAt: String(info.startedAt ?? '?') };
+    if (typeof info.pid === 'number' && typeof info.host === 'string') {
+      return { pid: info.pid, host: info.host, startedAt: String(info.startedAt ?? '?'), ...(typeof info.slot === 'string' ? { slot: info.slot } : {}) };
+    }
   } catch {
     // unreadable or half-written
   }
@@ -57,7 +67,7 @@ const WRITE_GRACE_MS = 5000;
 
 export function acquireRunLock(dir: string, deps: LockDeps = {}): RunLock {
   const path = join(dir, LOCK_FILE);
-  const me: LockInfo = { pid: deps.pid ?? process.pid, host: deps.host ?? hostname(), startedAt: (deps.now?.() ?? new Date()).toISOString() };
+  const me: LockInfo = { pid: deps.pid ?? process.pid, host: deps.host ?? hostname(), startedAt: (deps.now?.() ?? new Date()).toISOString(), ...(deps.slot ? { slot: deps.slot } : {}) };
   const isAlive = deps.isAlive ?? processAlive;
   let tookOverFrom: LockInfo | null = null;
   for (let attempt = 0; ; attempt++) {
@@ -69,7 +79,8 @@ export function acquireRunLock(dir: string, deps: LockDeps = {}): RunLock {
         throw new UserError(`Cannot create the lock ${path} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); another invocation may be taking over the same run directory.`);
       }
       const held = readLock(path);
-      const stale = held ? held.host === me.host && !isAlive(held.pid) : ageMs(path) > WRITE_GRACE_MS;
+      const earlierAttempt = held !== null && held.host !== me.host && me.slot !== undefined && held.slot === me.slot;
+      const stale = held ? (held.host === me.host && !isAlive(held.pid)) || earlierAttempt : ageMs(path) > WRITE_GRACE_MS;
       if (!stale) throw inUse(dir, path, held, me.host);
       // Re-read right before removing: another invocation may have taken the stale lock meanwhile.
       const again = readLock(path);

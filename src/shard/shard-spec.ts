@@ -93,3 +93,16 @@ export function resolveShard(p: { shard?: string; shards?: number; env?: NodeJS.
   if (p.shards !== undefined && p.shards !== count) throw new UserError(`--shards ${p.shards} disagrees with --shard ${p.shard}; give one of them.`);
   return { index, count };
 }
+
+/**
+ * The scheduler slot this process runs in, or undefined outside a scheduler: a Slurm array task
+ * (`slurm:<array job id>_<task id>`, the same when the task is requeued) or a Kubernetes Indexed
+ * Job's index (`k8s:<job uid>/<index>`, the uid given as VLM_JOB_UID by the pod spec, from the
+ * pod's `batch.kubernetes.io/controller-uid` label; deploy/k8s/eval-job.yaml does it). The run lock
+ * lets a later attempt of the same slot take over an earlier attempt's lock (src/run/run-lock.ts).
+ */
+export function schedulerSlot(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  if (env.JOB_COMPLETION_INDEX !== undefined && env.VLM_JOB_UID) return `k8s:${env.VLM_JOB_UID}/${env.JOB_COMPLETION_INDEX}`;
+  if (env.SLURM_ARRAY_TASK_ID !== undefined && env.SLURM_ARRAY_JOB_ID) return `slurm:${env.SLURM_ARRAY_JOB_ID}_${env.SLURM_ARRAY_TASK_ID}`;
+  return undefined;
+}

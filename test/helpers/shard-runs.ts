@@ -5,6 +5,7 @@
 
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { expect } from 'vitest';
 import { resultsSchema, type Results } from '../../src/report/schema.ts';
 import { runCli, type CliResult } from './run-cli.ts';
 
@@ -74,4 +75,18 @@ export function sampleLines(dir: string): Array<Record<string, unknown>> {
       const { invocation: _i, ...rest } = JSON.parse(l) as Record<string, unknown>;
       return rest;
     });
+}
+
+/** A merged run equals a single run of the whole selection: every score, interval, count and per-sample line. */
+export function expectSameRun(merged: { dir: string; results: Results }, single: { dir: string; results: Results }): void {
+  expect(merged.results.completed).toBe(true);
+  expect(merged.results.suites.map((s) => s.id)).toEqual(single.results.suites.map((s) => s.id));
+  for (const [i, s] of single.results.suites.entries()) {
+    const m = merged.results.suites[i];
+    expect(m.metrics, s.id).toEqual(s.metrics); // exact: toEqual compares numbers with Object.is
+    expect(m.counts, s.id).toEqual(s.counts);
+    expect(m.dataset, s.id).toEqual(s.dataset);
+    expect([m.primaryMetric, m.version, m.promptStyle]).toEqual([s.primaryMetric, s.version, s.promptStyle]);
+  }
+  expect(sampleLines(merged.dir)).toEqual(sampleLines(single.dir));
 }

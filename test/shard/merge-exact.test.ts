@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Results } from '../../src/report/schema.ts';
 import { REPO, runCli, type CliResult } from '../helpers/run-cli.ts';
-import { evalArgs, readResults, runShards, sampleLines, slurmEnv, writePredictions } from '../helpers/shard-runs.ts';
+import { evalArgs, expectSameRun, readResults, runShards, sampleLines, slurmEnv, writePredictions } from '../helpers/shard-runs.ts';
 
 let root: string;
 let preds: string;
@@ -36,16 +36,7 @@ function runNpm(args: string[]): Promise<CliResult> {
 }
 
 function expectSameAsSingle(merged: Results, dir: string): void {
-  expect(merged.completed).toBe(true);
-  expect(merged.suites.map((s) => s.id)).toEqual(single.suites.map((s) => s.id));
-  for (const [i, s] of single.suites.entries()) {
-    const m = merged.suites[i];
-    expect(m.metrics, s.id).toEqual(s.metrics); // exact: toEqual compares numbers with Object.is
-    expect(m.counts, s.id).toEqual(s.counts);
-    expect(m.dataset, s.id).toEqual(s.dataset);
-    expect([m.primaryMetric, m.version, m.promptStyle]).toEqual([s.primaryMetric, s.version, s.promptStyle]);
-  }
-  expect(sampleLines(dir)).toEqual(sampleLines(join(root, 'single')));
+  expectSameRun({ dir, results: merged }, { dir: join(root, 'single'), results: single });
 }
 
 describe('merge: sharded runs score exactly as one run', () => {
