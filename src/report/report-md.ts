@@ -23,10 +23,15 @@ function num(v: number | null | undefined, digits = 2): string {
 }
 
 function status(results: Results): string {
+  // a partial merge is incomplete for good; a shard's status says it is one part
   const sharded = shardStatus(results);
-  if (sharded && !results.shard) return sharded;
+  if (results.merge?.partial) return sharded!;
+  const run = runStatus(results);
+  return sharded ? `${sharded}; ${run}` : run;
+}
+
+function runStatus(results: Results): string {
   if (!results.completed) return 'INCOMPLETE (interrupted; resume to finish)';
-  if (sharded) return sharded;
   const allErrored = results.suites.filter((s) => s.counts.total > 0 && s.counts.errored === s.counts.total).map((s) => s.id);
   if (allErrored.length) return `completed, but FAILED: every sample of ${allErrored.join(', ')} errored (reasons under Errors)`;
   const errored = results.suites.reduce((n, s) => n + s.counts.errored, 0);

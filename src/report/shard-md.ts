@@ -10,7 +10,7 @@ function fixed(v: number | null | undefined, digits: number): string {
 /** The status line of a shard or a partial merge; null for other runs. */
 export function shardStatus(results: Results): string | null {
   if (results.merge?.partial) return `PARTIAL merge: shards ${results.merge.missing.map((i) => `${i}/${results.merge!.shards}`).join(', ')} missing (gate refuses these results)`;
-  if (results.shard) return `shard ${results.shard.index}/${results.shard.count} of a sharded run: these results cover only its part; merge the shards (vlm-harness merge) for the run's`;
+  if (results.shard) return `shard ${results.shard.index}/${results.shard.count} of a sharded run (these results cover only its part; vlm-harness merge makes the run's)`;
   return null;
 }
 

@@ -59,6 +59,7 @@ describe('merge: sharded runs score exactly as one run', () => {
     // one shard alone scores differently: its draws and its corpus are its own
     const part = readResults(dirs[0]);
     expect(part.shard).toEqual({ index: 0, count: 3 });
+    expect(readFileSync(join(dirs[0], 'report.md'), 'utf8')).toMatch(/Status: shard 0\/3 of a sharded run \(these results cover only its part/);
     expect(part.suites.find((s) => s.id === 'coco-captions')!.metrics.CIDEr.value).not.toBe(single.suites.find((s) => s.id === 'coco-captions')!.metrics.CIDEr.value);
 
     const out = join(root, 'merged-3');
