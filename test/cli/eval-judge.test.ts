@@ -11,21 +11,10 @@ import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { resultsSchema, type Results } from '../../src/report/schema.ts';
 import type { SampleResult } from '../../src/types.ts';
-import { startOpenAiServer, type ScriptedServer, type StreamScript } from '../helpers/openai-server.ts';
+import { CASES, JUDGED, judgeScript } from '../helpers/mathvista-judge.ts';
+import { startOpenAiServer, type ScriptedServer } from '../helpers/openai-server.ts';
 import { runCli } from '../helpers/run-cli.ts';
 
-interface Case {
-  pid: string;
-  response: string;
-  prompt?: string;
-  judge_reply?: string;
-  extraction?: string;
-  normalized: string | null;
-  true_false: boolean;
-}
-
-const CASES = JSON.parse(readFileSync(new URL('../fixtures/mathvista/sample-judge-cases.json', import.meta.url), 'utf8')) as Case[];
-const JUDGED = CASES.filter((c) => c.prompt !== undefined);
 const env = { PATH: '/usr/bin:/bin', JUDGE_KEY: 'sk-judge-secret-value' };
 
 let dir: string;
@@ -42,17 +31,6 @@ afterEach(async () => {
   await server?.close();
   server = null;
 });
-
-/** The judge answers each official prompt with its recorded reply; `fault` scripts failures by pid. */
-function judgeScript(fault: (pid: string) => StreamScript['fault'] | undefined = () => undefined) {
-  return (body: Record<string, unknown>): StreamScript => {
-    const text = (body.messages as Array<{ content: Array<{ text: string }> }>)[0].content[0].text;
-    const c = JUDGED.find((x) => x.prompt === text);
-    if (!c) return { fault: { type: 'status', status: 400, body: { error: { message: 'unexpected prompt' } } } };
-    const f = fault(c.pid);
-    return f ? { fault: f } : { text: c.judge_reply!, promptTokens: 700, firstChunkMs: 2 };
-  };
-}
 
 function args(out: string, extra: string[]): string[] {
   return ['eval', '--suite', 'mathvista', '--data', 'sample', '--backend', 'replay', '--predictions', preds, '--out', out, ...extra];
