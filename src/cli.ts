@@ -119,7 +119,7 @@ function buildProgram(): Command {
     .option('--telemetry-interval <seconds>', 'GPU memory polling interval (default 1)', positiveNumber)
     .option('--gpus <indices>', 'GPUs to poll, e.g. 0,1 (default all)')
     .option('--telemetry-cmd <prefix>', "run the GPU tools through a prefix, e.g. 'ssh gpu-box'")
-    .option('--base-url <url>', 'openai backend: API root, e.g. http://127.0.0.1:8000/v1')
+    .option('--base-url <url>', 'openai backend: API root, e.g. http://127.0.0.1:8000/v1; several, comma-separated, share the load (replicas of one model: least outstanding requests, a failing one taken out)')
     .option('--api-key-env <name>', 'openai backend: environment variable holding the API key (default OPENAI_API_KEY)')
     .option('--extra-body <json>', 'openai backend: JSON merged into each request, e.g. \'{"ignore_eos": true}\'')
     .option('--request-rate <rps>', 'Poisson request arrivals at this rate (default: all at once, capped by --concurrency)', positiveNumber)

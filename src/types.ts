@@ -110,6 +110,16 @@ export interface Backend {
   report?(): BackendReport;
   /** The load generator of a backend that sends requests over the network (openai), for its self-check. */
   client?: LoadClient;
+  /** Requests sent to each endpoint so far, and those that failed there (openai: one per --base-url). */
+  endpoints?(): EndpointCount[];
+}
+
+/** One endpoint's counters: results.json `suites[].perf.endpoints`. */
+export interface EndpointCount {
+  /** The base URL without credentials or query. */
+  baseUrl: string;
+  requests: number;
+  errored: number;
 }
 
 /** The threads that send requests and read responses, and how late their event loops ran. */

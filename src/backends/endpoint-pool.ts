@@ -7,14 +7,13 @@
 // puts it back. Per endpoint the pool counts the requests sent and those that failed there, for
 // results.json `perf.endpoints`.
 
-export interface EndpointStats {
-  /** The base URL without credentials or query (displayUrl). */
-  baseUrl: string;
-  /** Requests sent to it (a request retried elsewhere counts at each endpoint it was sent to). */
-  requests: number;
-  /** Of those, the ones that failed there. */
-  errored: number;
-}
+import type { EndpointCount } from '../types.ts';
+
+/**
+ * An endpoint's counters: `requests` sent to it (a request sent again elsewhere counts at each
+ * endpoint it went to), `errored` those that failed there; `baseUrl` without credentials or query.
+ */
+export type EndpointStats = EndpointCount;
 
 export interface Endpoint {
   /** Position in the --base-url list. */
@@ -36,8 +35,11 @@ interface State extends Endpoint {
   probing: boolean;
 }
 
-/** How a request to an endpoint ended: `fault` is the endpoint's (it counts toward taking it out). */
-export type EndpointOutcome = 'ok' | 'fault' | 'error';
+/**
+ * How a request to an endpoint ended: `fault` is the endpoint's (it counts toward taking it out),
+ * `error` the request's own (the endpoint answered), `cancelled` the run stopped it (not counted).
+ */
+export type EndpointOutcome = 'ok' | 'fault' | 'error' | 'cancelled';
 
 export interface EndpointPool {
   readonly size: number;
@@ -97,6 +99,10 @@ export function createEndpointPool(o: EndpointPoolOptions): EndpointPool {
     release(endpoint, outcome) {
       const s = states[endpoint.index];
       s.inFlight--;
+      if (outcome === 'cancelled') {
+        s.probing = false;
+        return;
+      }
       if (outcome !== 'ok') s.errored++;
       if (outcome === 'fault') {
         s.failuresInRow++;

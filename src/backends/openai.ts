@@ -17,21 +17,27 @@
 // threads with `clientWorkers` > 0, the calling thread otherwise; either way the same code reads
 // the stream (openai-stream.ts), and this file maps what it got (an error status, a stream, a
 // network failure).
+// Several base URLs (replicas of one served model) share the load through an endpoint pool
+// (endpoint-pool.ts): least outstanding requests, and a request whose endpoint fails in a way that
+// is the endpoint's (refused, reset, cut short, a 5xx or 429: the retryable errors) is sent again
+// to another endpoint at once, each endpoint once at most; an endpoint that keeps failing is taken
+// out. With one base URL a failure goes back to the runner's retries, as before.
 
 import { UserError } from '../errors.ts';
 import { TransportError } from '../load/chat-post.ts';
 import { createClientPool, createInProcessClient, type ChatClient } from '../load/client-pool.ts';
 import { assembleBody, imagePlaceholder } from '../load/request-body.ts';
 import type { Backend, ContentPart, Generation, Message, ModelInfo, Request } from '../types.ts';
-import { BackendError, redact } from './backend-error.ts';
+import { BackendError, isRetryable, redact } from './backend-error.ts';
+import { createEndpointPool, type Endpoint } from './endpoint-pool.ts';
 import { checkBaseUrl, displayUrl, errorFromNetwork, errorFromResponse, readBodyText, serverMessage } from './http-errors.ts';
 import { imageDataUrlBytes } from './openai-image.ts';
 import { streamGeneration } from './openai-stream.ts';
 import { DEFAULT_MAX_RESPONSE_BYTES } from './sse.ts';
 
 export interface OpenAiBackendOptions {
-  /** The API root, e.g. `http://localhost:8000/v1`. */
-  baseUrl: string;
+  /** The API root, e.g. `http://localhost:8000/v1`, or several (replicas of one model). */
+  baseUrl: string | readonly string[];
   /** Served model name; when absent, the first id listed by GET {baseUrl}/models. */
   model?: string;
   apiKey?: string;
@@ -64,13 +70,14 @@ type TokenParam = 'max_completion_tokens' | 'max_tokens';
 type OpenAiPart = { type: 'text'; text: string } | { type: 'image_url'; image_url: { url: string } };
 
 export function createOpenAiBackend(options: OpenAiBackendOptions): Backend {
-  const base = checkBaseUrl(options.baseUrl).replace(/\/+$/, '');
+  const bases = (typeof options.baseUrl === 'string' ? [options.baseUrl] : options.baseUrl).map((u) => checkBaseUrl(u).replace(/\/+$/, ''));
+  if (bases.length === 0) throw new UserError('--base-url is empty; give the API root, e.g. http://127.0.0.1:8000/v1.');
+  const pool = createEndpointPool({ baseUrls: bases, display: displayUrl });
   const maxResponseBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
   const fetchFn = options.fetch ?? globalThis.fetch;
   const now = options.now ?? (() => performance.now());
   const apiKey = options.apiKey || undefined;
   const maxImages = options.maxImages ?? 16;
-  const chatUrl = `${base}/chat/completions`;
   let tokenParam: TokenParam = 'max_completion_tokens';
   let model: Promise<string> | undefined = options.model ? Promise.resolve(options.model) : undefined;
   const client = options.client ?? (options.clientWorkers
@@ -85,11 +92,24 @@ export function createOpenAiBackend(options: OpenAiBackendOptions): Backend {
   }
 
   function resolveModel(): Promise<string> {
-    model ??= firstModel(`${base}/models`).catch((e: unknown) => {
+    model ??= anyModel().catch((e: unknown) => {
       model = undefined; // let a later call try again
       throw e;
     });
     return model;
+  }
+
+  /** The model the first endpoint that answers lists (replicas serve the same one). */
+  async function anyModel(): Promise<string> {
+    let first: unknown = null;
+    for (const base of bases) {
+      try {
+        return await firstModel(`${base}/models`);
+      } catch (e) {
+        first ??= e;
+      }
+    }
+    throw first;
   }
 
   /** The first served model; a BackendError (retryable when the failure is transient) otherwise. */
@@ -166,7 +186,31 @@ export function createOpenAiBackend(options: OpenAiBackendOptions): Backend {
     // a rejected key or a missing route is final; only a transient failure is retried
     const modelId = await resolveModel();
     const { messages, images } = await toPayloadMessages(request.messages);
+    const tried = new Set<number>();
+    let failure: unknown = null;
+    for (;;) {
+      const endpoint = pool.acquire(tried);
+      if (!endpoint) {
+        throw failure ?? new BackendError(`Every --base-url endpoint is out of service after repeated failures (${bases.map(displayUrl).join(', ')}); it is tried again after a cooldown.`, { retryable: true });
+      }
+      tried.add(endpoint.index);
+      try {
+        const generation = await generateAt(endpoint, request, { modelId, messages, images }, signal);
+        pool.release(endpoint, 'ok');
+        return generation;
+      } catch (e) {
+        // the endpoint's fault: a transient failure, or no answer within the request's time limit
+        const timedOut = signal.aborted && (signal.reason as { name?: unknown } | undefined)?.name === 'TimeoutError';
+        pool.release(endpoint, signal.aborted ? (timedOut ? 'fault' : 'cancelled') : isRetryable(e) ? 'fault' : 'error');
+        if (signal.aborted || !isRetryable(e) || pool.size === 1) throw e;
+        failure = e; // sent again to another endpoint, at once
+      }
+    }
+  }
 
+  async function generateAt(endpoint: Endpoint, request: Request, prepared: { modelId: string; messages: unknown; images: Uint8Array[] }, signal: AbortSignal): Promise<Generation> {
+    const { modelId, messages, images } = prepared;
+    const chatUrl = `${endpoint.base}/chat/completions`;
     for (let attempt = 0; ; attempt++) {
       const param = tokenParam;
       const body = assembleBody(payload(request, modelId, messages, param), images);
@@ -211,6 +255,7 @@ export function createOpenAiBackend(options: OpenAiBackendOptions): Backend {
     generate,
     client: { workers: client.workers, resetLoopDelay: client.resetLoopDelay, loopDelay: client.loopDelay },
     close: client.close,
+    endpoints: pool.stats,
   };
 }
 

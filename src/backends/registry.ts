@@ -76,8 +76,10 @@ export const backends: Readonly<Record<string, BackendEntry>> = {
       const extraBody = parseExtraBody(o.extraBody);
       const [{ createOpenAiBackend }, { metricsUrl }] = await Promise.all([import('./openai.ts'), import('./server-metrics.ts')]);
       const stall = Number(env.VLM_HARNESS_CLIENT_STALL_MS ?? 0);
+      // several replicas of one model: `--base-url a,b,c` (endpoint-pool.ts)
+      const baseUrls = o.baseUrl.split(',').map((u) => u.trim()).filter(Boolean);
       const backend = createOpenAiBackend({
-        baseUrl: o.baseUrl,
+        baseUrl: baseUrls,
         ...(o.model ? { model: o.model } : {}),
         ...(apiKey ? { apiKey } : {}),
         ...(extraBody ? { extraBody } : {}),
@@ -87,7 +89,8 @@ export const backends: Readonly<Record<string, BackendEntry>> = {
         // test hook: an overloaded client on purpose (the saturation check's test)
         ...(stall > 0 ? { clientStallMs: stall } : {}),
       });
-      return { ...backend, metricsUrl: metricsUrl(o.baseUrl) };
+      // one server's /metrics describes the run; several replicas' would each describe a part
+      return baseUrls.length === 1 ? { ...backend, metricsUrl: metricsUrl(baseUrls[0]) } : backend;
     },
   },
   transformers: {

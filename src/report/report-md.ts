@@ -108,6 +108,10 @@ export function reportMarkdown(results: Results): string {
     if (n > 1 && !results.merge) lines.push('', `${s.id}: the figures pool the timed samples of ${n} invocations (a resumed run); throughput divides by the sum of their own durations.`);
     if (s.perf.mixedLoad) lines.push('', `> **${s.id}: those invocations ran under different load settings; the figures mix loads and are not comparable with other runs.**`);
     if (s.load) lines.push('', `${s.id} load: ${mdCell(describeLoad(s.load))}.`);
+    const eps = s.perf.endpoints ?? [];
+    if (eps.length > 1 || eps.some((e) => e.errored > 0)) {
+      lines.push('', `${s.id} endpoints: ${eps.map((e) => `${mdCell(e.baseUrl)} ${e.requests} request${e.requests === 1 ? '' : 's'}${e.errored ? ` (${e.errored} failed there)` : ''}`).join('; ')}.`);
+    }
   }
   lines.push(...conversationLines(results.suites));
   lines.push(...shardLines(results, mdCell));

@@ -47,6 +47,9 @@ export const turnPerfSchema = z.object({
   promptTokensMean: z.number().nullable(),
 });
 
+/** One endpoint's counters (src/backends/endpoint-pool.ts). */
+export const endpointCountSchema = z.object({ baseUrl: z.string(), requests: z.number().int(), errored: z.number().int() });
+
 /** The load generator's self-check (src/load/client-check.ts). */
 export const perfClientSchema = z.object({
   /** Worker threads that sent the requests and read the streams; 0 when the main thread did. */
@@ -86,6 +89,12 @@ const basePerfSchema = z.object({
   client: perfClientSchema.nullable().optional(),
   /** `--conversation` runs: latency by turn index, one entry per turn. */
   byTurn: z.array(turnPerfSchema).optional(),
+  /**
+   * The openai backend's endpoints (one per --base-url, in order): the requests sent to each, a
+   * request sent again elsewhere counted at each, and those that failed there. The URL is shown
+   * without credentials or query. Absent for backends without endpoints.
+   */
+  endpoints: z.array(endpointCountSchema).optional(),
 });
 
 /** How a `--conversation` run asked its questions: several per image, in one conversation. */

@@ -40,6 +40,7 @@ import { openJournal, rewriteJournal } from './journal.ts';
 import { buildPerf } from './perf.ts';
 import { timestampId, type RunPlan } from './plan.ts';
 import { runSuite, type SuiteProgress } from './run-suite.ts';
+import { endpointDelta } from './endpoint-counts.ts';
 import { judgePerfOf, suiteResultOf } from './suite-result.ts';
 
 export type EvalEvent =
@@ -251,6 +252,7 @@ async function evaluate(plan: RunPlan, deps: EvalDeps, backend: Backend, run: { 
         notices.push(notes.notice);
         emit({ type: 'notice', message: notes.notice });
       }
+      const endpointsBefore = backend.endpoints?.() ?? null;
       const outcome = await runSuite({
         suite,
         datasets,
@@ -296,7 +298,16 @@ async function evaluate(plan: RunPlan, deps: EvalDeps, backend: Backend, run: { 
       // with a judge, a sample it has not read yet is unfinished, never scored by the rules instead
       const outcomes = judged?.outcomes ?? (judge && suite.judging ? new Map() : undefined);
       const load = loadSettings(plan, suite);
-      run.record.recordSuite(suite.id, { durationSec: outcome.durationSec, startedAt: new Date(generatedAt - outcome.durationSec * 1000).toISOString(), generated: outcome.produced, load, client: outcome.client });
+      // this suite's requests per endpoint; the judge phase has its own client
+      const endpoints = endpointsBefore && backend.endpoints ? endpointDelta(endpointsBefore, backend.endpoints()) : null;
+      run.record.recordSuite(suite.id, {
+        durationSec: outcome.durationSec,
+        startedAt: new Date(generatedAt - outcome.durationSec * 1000).toISOString(),
+        generated: outcome.produced,
+        load,
+        client: outcome.client,
+        ...(endpoints ? { endpoints } : {}),
+      });
       const finalFile = join(runDir, `.${suite.id}.final.tmp`);
       finalFiles.set(suite.id, finalFile);
       const scores = finalizeSuite({ suite, samples: outcome.samples.read(), journal, out: finalFile, ...(outcomes ? { judged: outcomes } : {}) });

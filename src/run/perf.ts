@@ -14,12 +14,14 @@
 // - the load is the one those invocations ran under; when they differ, `mixedLoad` says so and
 //   `load` is the latest one's.
 // - the load generator's self-check (`client`) is the latest such invocation's, or a saturated one's;
+// - the requests per endpoint (`endpoints`) are those invocations' added up;
 // Memory: given the run's journal, a line's being the latest of its sample is asked of the
 // journal's index, and `ids` may be the sample spill's index, so nothing per sample is held here.
 
 import { createTurnPerf } from '../conversation/turn-perf.ts';
 import type { LoadSettings, Perf, PerfClient } from '../report/schema.ts';
 import { unionSeconds, type ActiveInterval } from './active-time.ts';
+import { sumEndpoints } from './endpoint-counts.ts';
 import { journalKey, readJournalLines } from './journal.ts';
 import type { Invocation } from './run-record.ts';
 import { createServingAccumulator } from './serving-metrics.ts';
@@ -98,6 +100,8 @@ export async function buildPerf(p: BuildPerfParams): Promise<SuitePerf> {
   // samples are pooled here was saturated (a resume does not clear that)
   const clients = p.invocations.flatMap((inv) => (groups.has(inv.id) && inv.suites[p.suite]?.client ? [inv.suites[p.suite].client!] : []));
   const client: PerfClient | null = clients.findLast((c) => c.saturated) ?? clients.at(-1) ?? null;
+  // requests per endpoint: the sum over the same invocations
+  const endpoints = sumEndpoints(p.invocations.flatMap((inv) => (groups.has(inv.id) && inv.suites[p.suite]?.endpoints ? [inv.suites[p.suite].endpoints!] : [])));
   const m = acc.finish(durationSec);
   const any = timed > 0;
   const byTurn = turns.finish();
@@ -121,6 +125,7 @@ export async function buildPerf(p: BuildPerfParams): Promise<SuitePerf> {
       ...(mixedLoad ? { mixedLoad: true } : {}),
       client,
       ...(byTurn.length > 0 ? { byTurn } : {}),
+      ...(endpoints ? { endpoints } : {}),
     },
   };
 }

@@ -12,7 +12,7 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { UserError } from '../errors.ts';
-import { loadSchema, perfClientSchema } from '../report/schema.ts';
+import { endpointCountSchema, loadSchema, perfClientSchema } from '../report/schema.ts';
 import { identityDifferences, mergeIdentity, planIdentity, stableJson, type RunIdentity } from './identity.ts';
 import { buildPlan, type RunPlan } from './plan.ts';
 
@@ -41,6 +41,8 @@ const suiteRunSchema = z.object({
   load: loadSchema,
   /** The load generator's self-check in this invocation (openai backend). */
   client: perfClientSchema.nullable().optional(),
+  /** Requests this invocation sent to each endpoint for the suite, and those that failed there (openai backend). */
+  endpoints: z.array(endpointCountSchema).optional(),
 });
 
 const invocationSchema = z.object({

@@ -63,6 +63,8 @@ describe('merge: performance figures', () => {
     expect(perf.durationSec).toBeGreaterThanOrEqual(Math.max(...intervals.map((i) => i.durationSec)) - 1e-9);
     expect(perf.outputTokensPerSec).toBeCloseTo((4 * ROWS) / perf.durationSec, 9);
     expect(perf.invocations).toBe(3);
+    // requests per endpoint: the shards' added up
+    expect(perf.endpoints).toEqual([{ baseUrl: server.baseUrl, requests: ROWS, errored: 0 }]);
 
     // each shard's own block, as the shard reported it
     expect(perf.shards?.map((s) => s.shard)).toEqual([0, 1, 2]);
