@@ -1,8 +1,12 @@
 // A real single-node Slurm cluster for one test, started under a scratch folder (Debian 12's
 // slurm-wlm 22.05 and munge, as root, no systemd): munged on its own socket, slurmctld and slurmd
-// in the foreground as children, free loopback ports, the node's geometry from `slurmd -C`. The
-// recipe and its pitfalls are in the project's Slurm notes (README "Scaling out"). `findSlurm()`
-// says why a cluster cannot start here (not root, a program missing), so the test can skip loudly.
+// in the foreground as children, free loopback ports, the node's geometry from `slurmd -C`. What it
+// takes: munged refuses a socket whose parent folders are not searchable by all (the scratch folder
+// is made 0755); a non-default socket must be named in slurm.conf (AuthInfo) and SLURM_CONF exported
+// to the client commands; the machine's hostname is not `localhost`, so slurmd runs with
+// `-N localhost`; MailProg=/bin/true quiets slurmctld; batch_sched_delay=0,sched_min_interval=0
+// start array tasks together instead of in waves. `findSlurm()` says why a cluster cannot start
+// here (not root, a program missing), so the test can skip loudly.
 
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { accessSync, chmodSync, constants, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
