@@ -1,6 +1,6 @@
 // Command-line conventions of the compiled `vlm-harness`: --version, --help with examples for every
 // command, usage errors, and a start-up that loads only what the command needs (the heavy packages
-// are imported by the commands and backends that use them; see the header of src/cli.ts).
+// are imported by the commands and backends that use them; see the header of src/cli/main.ts).
 
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
