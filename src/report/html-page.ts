@@ -2,7 +2,7 @@
 // inline CSS and SVG, no scripts, no external URL, and a Content-Security-Policy that forbids loading
 // anything. Callers escape every string they put in the body; htmlTable escapes its cells.
 
-import type { StringTable } from './compare-table.ts';
+import type { StringTable } from './compare/compare-table.ts';
 import { escapeHtml as e } from './html-escape.ts';
 
 export const REPORT_CSS = `

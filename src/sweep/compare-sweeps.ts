@@ -8,12 +8,12 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stringify } from 'csv-stringify/sync';
-import { svgToPng } from '../report/compare-charts.ts';
-import { mdTable } from '../report/compare-md.ts';
-import type { StringTable } from '../report/compare-table.ts';
+import { svgToPng } from '../report/compare/compare-charts.ts';
+import { mdTable } from '../report/compare/compare-md.ts';
+import type { StringTable } from '../report/compare/compare-table.ts';
 import { escapeHtml as e } from '../report/html-escape.ts';
 import { htmlPage, htmlTable } from '../report/html-page.ts';
-import { lineChartSvg, type LineSeries } from '../report/line-chart-svg.ts';
+import { lineChartSvg, type LineSeries } from '../report/charts/line-chart-svg.ts';
 import { mdCell } from '../report/report-md.ts';
 import { formatMetric, textTable } from '../report/text-table.ts';
 import { loadOf } from './build-sweep.ts';

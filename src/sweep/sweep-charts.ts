@@ -3,7 +3,7 @@
 // Pareto front of output tokens/s per GPU against output tokens/s per user; goodput against load
 // beside the plain request throughput; accuracy against load with its 95% intervals.
 
-import { lineChartSvg, type LineSeries } from '../report/line-chart-svg.ts';
+import { lineChartSvg, type LineSeries } from '../report/charts/line-chart-svg.ts';
 import { formatMetric } from '../report/text-table.ts';
 import { loadOf } from './build-sweep.ts';
 import type { Sweep, SweepPoint } from './sweep-schema.ts';

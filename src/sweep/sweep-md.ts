@@ -2,7 +2,7 @@
 // points table and the charts as PNG files beside it. Cells go through mdCell, so labels with
 // pipes or HTML stay inert.
 
-import { mdTable } from '../report/compare-md.ts';
+import { mdTable } from '../report/compare/compare-md.ts';
 import { mdCell } from '../report/report-md.ts';
 import type { SweepChartName } from './sweep-charts.ts';
 import type { Sweep } from './sweep-schema.ts';

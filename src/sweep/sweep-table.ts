@@ -1,7 +1,7 @@
 // The sweep's table and summary lines as strings, shared by the terminal, sweep.md and sweep.html so
 // the three agree (writers escape for their format). Missing figures read `n/a`.
 
-import type { StringTable } from '../report/compare-table.ts';
+import type { StringTable } from '../report/compare/compare-table.ts';
 import { formatMetric } from '../report/text-table.ts';
 import { loadOf } from './build-sweep.ts';
 import type { Sweep, SweepPoint } from './sweep-schema.ts';

@@ -3,7 +3,7 @@
 
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { svgToPng } from '../report/compare-charts.ts';
+import { svgToPng } from '../report/compare/compare-charts.ts';
 import { SWEEP_CHARTS, sweepChartsSvg } from './sweep-charts.ts';
 import { sweepCsv } from './sweep-csv.ts';
 import { sweepHtml } from './sweep-html.ts';

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { UserError } from '../../src/errors.ts';
-import { gateRuns } from '../../src/report/gate.ts';
+import { gateRuns } from '../../src/report/gate/gate.ts';
 import { describeLoad, loadDifferences } from '../../src/report/load-compare.ts';
 import { runEval } from '../../src/run/eval.ts';
 import { readInvocations } from '../../src/run/run-record.ts';

@@ -5,8 +5,8 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { SATURATION_MESSAGE } from '../../src/load/client-check.ts';
-import { compareRuns } from '../../src/report/compare.ts';
-import { gateRuns } from '../../src/report/gate.ts';
+import { compareRuns } from '../../src/report/compare/compare.ts';
+import { gateRuns } from '../../src/report/gate/gate.ts';
 import type { PerfClient } from '../../src/report/schema.ts';
 import { binarySamples, timedPerf, tmpDir, writeRun } from '../helpers/runs.ts';
 

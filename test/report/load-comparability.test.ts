@@ -6,8 +6,8 @@
 import { cpSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { compareRuns } from '../../src/report/compare.ts';
-import { gateRuns } from '../../src/report/gate.ts';
+import { compareRuns } from '../../src/report/compare/compare.ts';
+import { gateRuns } from '../../src/report/gate/gate.ts';
 import { binarySamples, editRun, setHardware, timedPerf, tmpDir, writeRun, type FixtureSuite } from '../helpers/runs.ts';
 
 const FAST = { resamples: 500, corpusResamples: 50 };

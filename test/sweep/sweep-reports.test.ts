@@ -5,7 +5,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { UserError } from '../../src/errors.ts';
-import { compareRuns } from '../../src/report/compare.ts';
+import { compareRuns } from '../../src/report/compare/compare.ts';
 import { buildSweep, type SweepHeader } from '../../src/sweep/build-sweep.ts';
 import { measurePoint, type MeasuredSweepPoint } from '../../src/sweep/sweep-point.ts';
 import { writeSweepReports } from '../../src/sweep/write-sweep.ts';

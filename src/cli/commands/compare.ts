@@ -20,7 +20,7 @@ export function addCompareCommand(program: Command): void {
       ]),
     )
     .action(async (runs: string[], o: { out: string; reference?: string }) => {
-      const { compareRuns } = await import('../../report/compare.ts');
+      const { compareRuns } = await import('../../report/compare/compare.ts');
       const r = await compareRuns({ inputs: runs, out: o.out, ...(o.reference ? { reference: o.reference } : {}) });
       out(r.table);
       for (const w of r.warnings) err(`warning: ${w}`);

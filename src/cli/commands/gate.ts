@@ -21,7 +21,7 @@ export function addGateCommand(program: Command): void {
       ]) + '\nExit codes: 0 pass, 1 regression, 2 not comparable or bad input.\n',
     )
     .action(async (o: { baseline: string; candidate: string; rules?: string; out?: string }) => {
-      const { gateRuns } = await import('../../report/gate.ts');
+      const { gateRuns } = await import('../../report/gate/gate.ts');
       const r = await gateRuns(o);
       out(r.table);
       out(`wrote ${r.files.join(', ')}`);

@@ -14,9 +14,9 @@ import { gateMarkdown } from './gate-md.ts';
 import { erroredCheck, loadMismatch, suitePerfChecks, vramCheck } from './gate-perf.ts';
 import { loadSampleInfoFromConfig, type LoadSampleInfo } from './gate-references.ts';
 import { loadGateRules, ruleFor, type GateRule } from './gate-rules.ts';
-import { loadRun, loadSamples, type LoadedRun } from './load-run.ts';
-import { runCaveats } from './run-caveats.ts';
-import { textTable } from './text-table.ts';
+import { loadRun, loadSamples, type LoadedRun } from '../load-run.ts';
+import { runCaveats } from '../run-caveats.ts';
+import { textTable } from '../text-table.ts';
 
 export interface GateParams {
   /** Run directories or results.json paths. */

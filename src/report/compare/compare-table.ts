@@ -3,9 +3,9 @@
 // Missing figures read `n/a`; ratios read `×1.85` (row ÷ reference row); a load that differs from
 // the reference row's is marked `≠` (its ratios are then n/a).
 
-import { cardCaveats, formatDelta, inCiText } from './card-text.ts';
+import { cardCaveats, formatDelta, inCiText } from '../card-text.ts';
 import type { Comparison, CompareRow, SuiteCell } from './compare-model.ts';
-import { formatMetric } from './text-table.ts';
+import { formatMetric } from '../text-table.ts';
 
 export interface StringTable {
   title: string;

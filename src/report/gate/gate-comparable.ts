@@ -3,13 +3,13 @@
 // refuses (exit 2) and says exactly what differs, unless a rule explicitly allows that difference.
 // Answers read by a different LLM judge (MathVista) are never comparable.
 
-import type { SampleResult } from '../types.ts';
+import type { SampleResult } from '../../types.ts';
 import type { GateCheck } from './gate-check.ts';
 import { ruleFor, type GateRules } from './gate-rules.ts';
-import type { LoadedRun } from './load-run.ts';
-import { samplesOf } from './load-run.ts';
-import { partialResults } from './run-caveats.ts';
-import type { SuiteResult } from './schema.ts';
+import type { LoadedRun } from '../load-run.ts';
+import { samplesOf } from '../load-run.ts';
+import { partialResults } from '../run-caveats.ts';
+import type { SuiteResult } from '../schema.ts';
 
 /** One suite present in both runs, with its per-sample results by id. */
 export interface SuitePairing {

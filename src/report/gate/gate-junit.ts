@@ -3,7 +3,7 @@
 // All text is XML-escaped (escapeHtml also drops characters XML 1.0 forbids).
 
 import { checkCells, CHECK_HEADER, type GateCheck } from './gate-check.ts';
-import { escapeHtml } from './html-escape.ts';
+import { escapeHtml } from '../html-escape.ts';
 
 function detail(c: GateCheck): string {
   const cells = checkCells(c);

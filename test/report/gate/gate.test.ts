@@ -1,15 +1,15 @@
 import { cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { gateRuns } from '../../src/report/gate.ts';
-import { parseGateRules } from '../../src/report/gate-rules.ts';
-import { UserError } from '../../src/errors.ts';
-import { binarySamples, editRun, timedPerf, tmpDir, writeRun, type FixtureSample } from '../helpers/runs.ts';
-import { runEval } from '../../src/run/eval.ts';
-import { buildPlan } from '../../src/run/plan.ts';
-import { resolveLocalDataset, SAMPLES_ROOT, streamSamples, suiteOptions } from '../../src/data/dataset.ts';
-import { sampleInfoLoader } from '../../src/report/gate-references.ts';
-import { getSuite, SUITE_IDS } from '../../suites/index.ts';
+import { gateRuns } from '../../../src/report/gate/gate.ts';
+import { parseGateRules } from '../../../src/report/gate/gate-rules.ts';
+import { UserError } from '../../../src/errors.ts';
+import { binarySamples, editRun, timedPerf, tmpDir, writeRun, type FixtureSample } from '../../helpers/runs.ts';
+import { runEval } from '../../../src/run/eval.ts';
+import { buildPlan } from '../../../src/run/plan.ts';
+import { resolveLocalDataset, SAMPLES_ROOT, streamSamples, suiteOptions } from '../../../src/data/dataset.ts';
+import { sampleInfoLoader } from '../../../src/report/gate/gate-references.ts';
+import { getSuite, SUITE_IDS } from '../../../suites/index.ts';
 
 const FAST = { resamples: 2000, corpusResamples: 100 };
 
@@ -213,7 +213,7 @@ describe('gateRuns', () => {
   });
 
   it('the shipped configs/gates.yaml is valid and covers every suite', async () => {
-    const { loadGateRules } = await import('../../src/report/gate-rules.ts');
+    const { loadGateRules } = await import('../../../src/report/gate/gate-rules.ts');
     const rules = loadGateRules();
     expect(Object.keys(rules.suites).sort()).toEqual([...SUITE_IDS].sort());
     expect(rules.suites.mathvista).toEqual({ maxAccuracyDrop: 0.02 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { exactMcNemarP, isBinary, pairedBootstrap, pairedCorpusBootstrap, pairedScoreTest } from '../../src/report/paired-stats.ts';
+import { exactMcNemarP, isBinary, pairedBootstrap, pairedCorpusBootstrap, pairedScoreTest } from '../../../src/report/gate/paired-stats.ts';
 
 /** 2 · P(X ≤ k), X ~ Binomial(n, 1/2), exactly with BigInt. */
 function exactTwoSided(b: number, c: number): number {

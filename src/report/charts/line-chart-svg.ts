@@ -5,7 +5,7 @@
 // max-goodput point.
 
 import { clip, COLORS, FONT, LEGEND_FONT, LEGEND_ROW, legendLayout, niceStep, short } from './charts-svg.ts';
-import { escapeHtml } from './html-escape.ts';
+import { escapeHtml } from '../html-escape.ts';
 
 export interface LinePoint {
   x: number;

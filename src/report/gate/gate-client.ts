@@ -3,11 +3,11 @@
 // baseline or candidate was flagged is not comparable (exit 2), unless every performance check of
 // that suite is turned off in the rules, in which case only accuracy is gated and the check says so.
 
-import { SATURATION_MESSAGE } from '../load/client-check.ts';
+import { SATURATION_MESSAGE } from '../../load/client-check.ts';
 import type { GateCheck } from './gate-check.ts';
 import { comparabilityCheck, type SuitePairing } from './gate-comparable.ts';
 import { ruleFor, type GateRules } from './gate-rules.ts';
-import type { PerfClient } from './schema.ts';
+import type { PerfClient } from '../schema.ts';
 
 function describe(c: PerfClient | null | undefined): string {
   if (!c) return 'no client';

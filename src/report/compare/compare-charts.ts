@@ -3,7 +3,7 @@
 // HTML) and PNG (rendered with sharp, linked from the Markdown).
 
 import sharp from 'sharp';
-import { barChartSvg } from './charts-svg.ts';
+import { barChartSvg } from '../charts/charts-svg.ts';
 import { hasGpuMemory, memoryChartTitle } from './compare-md.ts';
 import type { Comparison } from './compare-model.ts';
 import { gpuText } from './compare-table.ts';

@@ -12,8 +12,8 @@
 //   translation evaluation").
 // Resampling uses the seeded generator of src/run/stats.ts, so a gate verdict is reproducible.
 
-import { resampledMeans } from '../run/bootstrap.ts';
-import { mean, percentile, seededUniform } from '../run/stats.ts';
+import { resampledMeans } from '../../run/bootstrap.ts';
+import { mean, percentile, seededUniform } from '../../run/stats.ts';
 
 export interface ResampleOptions {
   /** Bootstrap resamples (default 10,000). */

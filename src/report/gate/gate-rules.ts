@@ -5,10 +5,10 @@
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
-import { SUITE_IDS } from '../../suites/index.ts';
-import { closest, UserError } from '../errors.ts';
-import { packagePath } from '../package-root.ts';
-import type { SuiteId } from '../types.ts';
+import { SUITE_IDS } from '../../../suites/index.ts';
+import { closest, UserError } from '../../errors.ts';
+import { packagePath } from '../../package-root.ts';
+import type { SuiteId } from '../../types.ts';
 
 export const DEFAULT_RULES_PATH = packagePath('configs', 'gates.yaml');
 

@@ -5,13 +5,13 @@
 // silently put side by side; performance ratios are only taken between equal load settings; runs
 // on the tiny fallback model or on the bundled synthetic sample are flagged.
 
-import { unknownName } from '../errors.ts';
-import type { SampleResult } from '../types.ts';
-import { describeLoad, loadDifferences } from './load-compare.ts';
-import { SATURATION_MESSAGE } from '../load/client-check.ts';
-import type { LoadedRun } from './load-run.ts';
-import { runCaveats } from './run-caveats.ts';
-import type { LoadSettings, SuiteResult } from './schema.ts';
+import { unknownName } from '../../errors.ts';
+import type { SampleResult } from '../../types.ts';
+import { describeLoad, loadDifferences } from '../load-compare.ts';
+import { SATURATION_MESSAGE } from '../../load/client-check.ts';
+import type { LoadedRun } from '../load-run.ts';
+import { runCaveats } from '../run-caveats.ts';
+import type { LoadSettings, SuiteResult } from '../schema.ts';
 
 export interface CompareRow {
   /** Unique short name: the hardware label, else `<count>x <GPU>` (disambiguated by dtype, model). */

@@ -7,8 +7,8 @@ import type { ComparisonCharts } from './compare-charts.ts';
 import { referenceNote } from './compare-md.ts';
 import type { Comparison, Disagreements } from './compare-model.ts';
 import { runsTable, suiteTables } from './compare-table.ts';
-import { escapeHtml as e } from './html-escape.ts';
-import { htmlPage, htmlTable } from './html-page.ts';
+import { escapeHtml as e } from '../html-escape.ts';
+import { htmlPage, htmlTable } from '../html-page.ts';
 
 function clip(text: string, max = 400): string {
   return text.length > max ? `${text.slice(0, max)}…` : text;

@@ -5,8 +5,8 @@
 // runs made under different load settings (concurrency, request rate, client workers, max tokens,
 // prompt style): their speed differs for that reason alone. Accuracy is compared regardless.
 
-import { loadDifferences } from './load-compare.ts';
-import type { Perf, Results } from './schema.ts';
+import { loadDifferences } from '../load-compare.ts';
+import type { Perf, Results } from '../schema.ts';
 import type { GateCheck } from './gate-check.ts';
 import type { SuitePairing } from './gate-comparable.ts';
 import type { GateRule } from './gate-rules.ts';

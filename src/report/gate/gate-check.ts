@@ -1,7 +1,7 @@
 // One line of the gate verdict (a GateCheck) and how it reads in tables: the terminal table,
 // gate.md and gate.junit.xml all show the same cells.
 
-import { formatMetric } from './text-table.ts';
+import { formatMetric } from '../text-table.ts';
 
 export type CheckVerdict = 'pass' | 'fail' | 'skip' | 'not-comparable';
 export type CheckKind = 'comparability' | 'accuracy' | 'errored' | 'perf';

@@ -3,13 +3,13 @@
 // p-value under the rule's alpha (statistical significance), so noise alone never fails CI and a
 // tiny but certain drop is still allowed.
 
-import { getStyledSuite } from '../../suites/index.ts';
-import type { SampleResult, ScoreInput, StyledSuite } from '../types.ts';
+import { getStyledSuite } from '../../../suites/index.ts';
+import type { SampleResult, ScoreInput, StyledSuite } from '../../types.ts';
 import { formatDelta, formatP, type CheckUnit, type GateCheck } from './gate-check.ts';
 import type { SuitePairing } from './gate-comparable.ts';
 import type { LoadSampleInfo, SampleInfo } from './gate-references.ts';
 import type { GateRule } from './gate-rules.ts';
-import type { LoadedRun } from './load-run.ts';
+import type { LoadedRun } from '../load-run.ts';
 import { pairedCorpusBootstrap, pairedScoreTest, type PairedTestResult } from './paired-stats.ts';
 
 type Scored = Extract<SampleResult, { state: 'scored' }>;

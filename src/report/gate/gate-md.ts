@@ -2,8 +2,8 @@
 // untrusted string (model ids, labels, sample ids in notes) goes through mdCell.
 
 import { CHECK_HEADER, checkCells, verdictText, type GateCheck } from './gate-check.ts';
-import type { LoadedRun } from './load-run.ts';
-import { mdCell } from './report-md.ts';
+import type { LoadedRun } from '../load-run.ts';
+import { mdCell } from '../report-md.ts';
 
 const HEADLINE: Record<0 | 1 | 2, string> = {
   0: '✅ vlm-harness gate: pass',

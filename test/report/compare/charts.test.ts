@@ -6,9 +6,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
-import { barChartSvg } from '../../src/report/charts-svg.ts';
-import { compareRuns } from '../../src/report/compare.ts';
-import { binarySamples, tmpDir, writeRun } from '../helpers/runs.ts';
+import { barChartSvg } from '../../../src/report/charts/charts-svg.ts';
+import { compareRuns } from '../../../src/report/compare/compare.ts';
+import { binarySamples, tmpDir, writeRun } from '../../helpers/runs.ts';
 
 /** Columns of the rendered image, within rows [y0, y1), that hold any non-white pixel. */
 async function inkColumns(svg: string, y0: number, y1: number): Promise<Set<number>> {

@@ -2,14 +2,14 @@ import { cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { resolveLocalDataset, streamSamples, suiteOptions } from '../../src/data/dataset.ts';
-import { UserError } from '../../src/errors.ts';
-import { compareRuns } from '../../src/report/compare.ts';
-import { runEval } from '../../src/run/eval.ts';
-import { buildPlan } from '../../src/run/plan.ts';
-import { getSuite } from '../../suites/index.ts';
-import { dumpPage, findChromium, NO_CHROMIUM } from '../helpers/chromium.ts';
-import { editRun, editSamples, setHardware, timedPerf, tmpDir } from '../helpers/runs.ts';
+import { resolveLocalDataset, streamSamples, suiteOptions } from '../../../src/data/dataset.ts';
+import { UserError } from '../../../src/errors.ts';
+import { compareRuns } from '../../../src/report/compare/compare.ts';
+import { runEval } from '../../../src/run/eval.ts';
+import { buildPlan } from '../../../src/run/plan.ts';
+import { getSuite } from '../../../suites/index.ts';
+import { dumpPage, findChromium, NO_CHROMIUM } from '../../helpers/chromium.ts';
+import { editRun, editSamples, setHardware, timedPerf, tmpDir } from '../../helpers/runs.ts';
 
 const MACHINES = [
   { label: 'MI210', gpu: { model: 'MI210', vramTotalMiB: 65_520, arch: 'gfx90a' }, tokps: 500, ttft: 200, vram: 60_000 },

@@ -2,7 +2,7 @@
 // for comparison.md, so both show the same picture. No fonts or scripts are fetched; every label is
 // escaped. Axis ticks are the usual 1-2-5 "nice numbers" (Heckbert, Graphics Gems, 1990).
 
-import { escapeHtml } from './html-escape.ts';
+import { escapeHtml } from '../html-escape.ts';
 
 export interface BarChartSpec {
   title: string;

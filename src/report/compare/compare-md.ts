@@ -3,8 +3,8 @@
 
 import type { Comparison, Disagreements } from './compare-model.ts';
 import { runsTable, suiteTables, type StringTable } from './compare-table.ts';
-import { mdCell } from './report-md.ts';
-import { textTable } from './text-table.ts';
+import { mdCell } from '../report-md.ts';
+import { textTable } from '../text-table.ts';
 
 export const CHART_FILES = { throughput: 'comparison-throughput.png', memory: 'comparison-memory.png' } as const;
 

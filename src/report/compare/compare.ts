@@ -4,15 +4,15 @@
 
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { UserError } from '../errors.ts';
-import { journalKey } from '../run/journal.ts';
-import type { SampleResult } from '../types.ts';
+import { UserError } from '../../errors.ts';
+import { journalKey } from '../../run/journal.ts';
+import type { SampleResult } from '../../types.ts';
 import { comparisonChartsSvg, svgToPng } from './compare-charts.ts';
 import { compareCsv } from './compare-csv.ts';
 import { compareHtml } from './compare-html.ts';
 import { CHART_FILES, compareMarkdown, compareText } from './compare-md.ts';
 import { buildComparison, findDisagreements } from './compare-model.ts';
-import { loadRun, loadSamples } from './load-run.ts';
+import { loadRun, loadSamples } from '../load-run.ts';
 
 export interface CompareParams {
   /** Run directories or results.json paths. */
@@ -33,14 +33,14 @@ export interface CompareOutcome {
 export async function compareRuns(params: CompareParams): Promise<CompareOutcome> {
   if (params.inputs.length === 0) throw new UserError('compare: give at least one run directory (or results.json).');
   // sweep directories compare as curves (src/sweep/compare-sweeps.ts)
-  const { sweepJsonPath } = await import('../sweep/load-sweep.ts');
+  const { sweepJsonPath } = await import('../../sweep/load-sweep.ts');
   const sweeps = params.inputs.filter((i) => sweepJsonPath(i) !== null);
   if (sweeps.length) {
     if (sweeps.length !== params.inputs.length) {
       throw new UserError(`compare: give either run directories or sweep directories, not both (sweeps: ${sweeps.join(', ')}). A sweep's points are run directories too: compare those with other runs.`);
     }
     if (params.reference !== undefined) throw new UserError('compare: --reference applies to runs; sweeps are compared side by side.');
-    const { compareSweeps } = await import('../sweep/compare-sweeps.ts');
+    const { compareSweeps } = await import('../../sweep/compare-sweeps.ts');
     return compareSweeps({ inputs: params.inputs, out: params.out });
   }
   const runs = params.inputs.map(loadRun);

@@ -6,11 +6,11 @@
 
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { resolveLocalDataset, streamSamples, suiteOptions, type ResolvedDataset } from '../data/dataset.ts';
-import { resolveHubDataset } from '../data/hub-dataset.ts';
-import { UserError } from '../errors.ts';
-import type { Sample, Suite } from '../types.ts';
-import type { LoadedRun } from './load-run.ts';
+import { resolveLocalDataset, streamSamples, suiteOptions, type ResolvedDataset } from '../../data/dataset.ts';
+import { resolveHubDataset } from '../../data/hub-dataset.ts';
+import { UserError } from '../../errors.ts';
+import type { Sample, Suite } from '../../types.ts';
+import type { LoadedRun } from '../load-run.ts';
 
 /** What reading a suite's samples needs (a Suite, or a StyledSuite). */
 export type SuiteData = Pick<Suite, 'id' | 'datasets' | 'toSample'>;
