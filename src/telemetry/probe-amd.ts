@@ -3,9 +3,9 @@
 // `GFX Version`; amd-smi before 6.3 has no `target_graphics_version`, spec/telemetry.md §2–§3).
 
 import { normalizeGpuModel } from './normalize-gpu-model.ts';
-import { parseAmdSmi } from './parse-amd-smi.ts';
-import { parseRocmSmi } from './parse-rocm-smi.ts';
-import { parseRocminfo } from './rocminfo.ts';
+import { parseAmdSmi } from './parse/parse-amd-smi.ts';
+import { parseRocmSmi } from './parse/parse-rocm-smi.ts';
+import { parseRocminfo } from './parse/rocminfo.ts';
 import type { ToolExec, ToolOutcome } from './tool-exec.ts';
 import type { GpuReading, ToolReading } from './types.ts';
 

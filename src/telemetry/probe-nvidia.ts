@@ -3,8 +3,8 @@
 // `compute_cap` reject the whole query, so it is retried without. `nvidia-smi -q` adds the CUDA
 // version and MIG mode, and stands in for the query when that fails.
 
-import { parseNvidiaSmiCsv } from './nvidia-smi-csv.ts';
-import { parseNvidiaSmiQuery } from './nvidia-smi-query.ts';
+import { parseNvidiaSmiCsv } from './parse/nvidia-smi-csv.ts';
+import { parseNvidiaSmiQuery } from './parse/nvidia-smi-query.ts';
 import type { ToolExec, ToolOutcome } from './tool-exec.ts';
 
 export const NVIDIA_IDENTITY_FIELDS = ['index', 'name', 'memory.total', 'pci.bus_id', 'driver_version', 'compute_cap'] as const;

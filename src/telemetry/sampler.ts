@@ -10,9 +10,9 @@
 
 import type { FindOnPath } from './find-on-path.ts';
 import { nvidiaQueryArgs } from './probe-nvidia.ts';
-import { parseAmdSmi } from './parse-amd-smi.ts';
-import { parseRocmSmi } from './parse-rocm-smi.ts';
-import { parseNvidiaSmiCsv } from './nvidia-smi-csv.ts';
+import { parseAmdSmi } from './parse/parse-amd-smi.ts';
+import { parseRocmSmi } from './parse/parse-rocm-smi.ts';
+import { parseNvidiaSmiCsv } from './parse/nvidia-smi-csv.ts';
 import type { RunCommand } from './run-command.ts';
 import type { PowerTrace } from './energy.ts';
 import type { GpuTelemetry, TelemetrySummary } from './telemetry-summary-schema.ts';

@@ -5,7 +5,7 @@
 
 import { findOnPath as defaultFindOnPath, type FindOnPath } from './find-on-path.ts';
 import type { RawOutput } from './hardware-schema.ts';
-import { preview } from './parse-values.ts';
+import { preview } from './parse/parse-values.ts';
 import { runCommand, type RunCommand } from './run-command.ts';
 import type { ToolReading } from './types.ts';
 

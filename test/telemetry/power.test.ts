@@ -2,12 +2,12 @@
 // generation windows (src/telemetry/energy.ts).
 
 import { describe, expect, it } from 'vitest';
-import { parseNvidiaSmiCsv } from '../../src/telemetry/nvidia-smi-csv.ts';
-import { parseNvidiaSmiQuery } from '../../src/telemetry/nvidia-smi-query.ts';
+import { parseNvidiaSmiCsv } from '../../src/telemetry/parse/nvidia-smi-csv.ts';
+import { parseNvidiaSmiQuery } from '../../src/telemetry/parse/nvidia-smi-query.ts';
 import { computeEnergy, integratePower, type PowerTrace } from '../../src/telemetry/energy.ts';
 import { energySchema } from '../../src/telemetry/energy-schema.ts';
-import { parseAmdSmi } from '../../src/telemetry/parse-amd-smi.ts';
-import { parseRocmSmi } from '../../src/telemetry/parse-rocm-smi.ts';
+import { parseAmdSmi } from '../../src/telemetry/parse/parse-amd-smi.ts';
+import { parseRocmSmi } from '../../src/telemetry/parse/parse-rocm-smi.ts';
 import type { ToolReading } from '../../src/telemetry/types.ts';
 import { fixture } from './fixture.ts';
 

@@ -5,7 +5,7 @@
 // builds the same nested objects with string leaves (`196592 MB`), so both share amdEntryToReading.
 
 import { extractJson, hexId, parseNumber, parseText, preview, sizeToMiB, TelemetryParseError } from './parse-values.ts';
-import { emptyGpuReading, type GpuReading, type ToolReading } from './types.ts';
+import { emptyGpuReading, type GpuReading, type ToolReading } from '../types.ts';
 
 type Obj = Record<string, unknown>;
 

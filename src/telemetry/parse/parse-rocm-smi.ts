@@ -4,7 +4,7 @@
 import { parseRocmSmiCsv, parseRocmSmiJson } from './rocm-smi-json.ts';
 import { isRocmSmiConcise, parseRocmSmiConcise, parseRocmSmiText } from './rocm-smi-text.ts';
 import { outputLines } from './parse-values.ts';
-import type { ToolReading } from './types.ts';
+import type { ToolReading } from '../types.ts';
 
 export function parseRocmSmi(text: string): ToolReading {
   const lines = outputLines(text).map((l) => l.trim());

@@ -4,8 +4,8 @@
 // `[N/A]` (GB10 unified memory, mostlygeek/llama-swap#782).
 
 import { outputLines, parseNumber, parseText, preview, sizeToMiB, TelemetryParseError } from './parse-values.ts';
-import { GPU_FLAGS } from './hardware-schema.ts';
-import { emptyGpuReading, type GpuReading, type ToolReading } from './types.ts';
+import { GPU_FLAGS } from '../hardware-schema.ts';
+import { emptyGpuReading, type GpuReading, type ToolReading } from '../types.ts';
 
 const HEADER = /^[a-z_]+(\.[a-z_]+)*(\s*\[[^\]]+\])?(\s*,\s*[a-z_]+(\.[a-z_]+)*(\s*\[[^\]]+\])?)*$/i;
 

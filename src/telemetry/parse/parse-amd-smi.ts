@@ -4,7 +4,7 @@
 import { parseAmdSmiJson } from './amd-smi-json.ts';
 import { parseAmdSmiHuman, parseAmdSmiMonitor } from './amd-smi-text.ts';
 import { outputLines } from './parse-values.ts';
-import type { ToolReading } from './types.ts';
+import type { ToolReading } from '../types.ts';
 
 export function parseAmdSmi(text: string): ToolReading {
   const lines = outputLines(text).map((l) => l.trim());

@@ -3,7 +3,7 @@
 // `Agent N` banners, because captures elide those (the MI300X fixture's `[...]` hides the GPU's).
 
 import { hexId, outputLines, parseNumber, parseText, preview, TelemetryParseError, toMiB } from './parse-values.ts';
-import { emptyGpuReading, type GpuReading, type ToolReading } from './types.ts';
+import { emptyGpuReading, type GpuReading, type ToolReading } from '../types.ts';
 
 /** GPU agents in rocminfo order; index is the position among GPU agents (the HIP device order). */
 export function parseRocminfo(text: string): ToolReading {

@@ -5,7 +5,7 @@
 
 import { outputLines, preview, TelemetryParseError } from './parse-values.ts';
 import { rocmFields, rocmFieldsToReading } from './rocm-smi-fields.ts';
-import { emptyGpuReading, type GpuReading, type ToolReading } from './types.ts';
+import { emptyGpuReading, type GpuReading, type ToolReading } from '../types.ts';
 
 const GPU_LINE = /^\s*GPU\[(\d+)\]\s*:\s*(.*)$/;
 

@@ -3,16 +3,16 @@
 
 import { readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { parseAmdSmiProcessCsv } from '../../src/telemetry/amd-smi-text.ts';
-import { toGpuInfo } from '../../src/telemetry/gpu-info.ts';
-import { parseNvidiaSmiCsv } from '../../src/telemetry/nvidia-smi-csv.ts';
-import { parseNvidiaSmiQuery } from '../../src/telemetry/nvidia-smi-query.ts';
-import { parseAmdSmi } from '../../src/telemetry/parse-amd-smi.ts';
-import { parseRocmSmi } from '../../src/telemetry/parse-rocm-smi.ts';
-import { extractJson } from '../../src/telemetry/parse-values.ts';
-import { parseRocminfo } from '../../src/telemetry/rocminfo.ts';
-import type { ToolReading } from '../../src/telemetry/types.ts';
-import { fixture, fixtureUrl } from './fixture.ts';
+import { parseAmdSmiProcessCsv } from '../../../src/telemetry/parse/amd-smi-text.ts';
+import { toGpuInfo } from '../../../src/telemetry/gpu-info.ts';
+import { parseNvidiaSmiCsv } from '../../../src/telemetry/parse/nvidia-smi-csv.ts';
+import { parseNvidiaSmiQuery } from '../../../src/telemetry/parse/nvidia-smi-query.ts';
+import { parseAmdSmi } from '../../../src/telemetry/parse/parse-amd-smi.ts';
+import { parseRocmSmi } from '../../../src/telemetry/parse/parse-rocm-smi.ts';
+import { extractJson } from '../../../src/telemetry/parse/parse-values.ts';
+import { parseRocminfo } from '../../../src/telemetry/parse/rocminfo.ts';
+import type { ToolReading } from '../../../src/telemetry/types.ts';
+import { fixture, fixtureUrl } from '../fixture.ts';
 
 const models = (r: ToolReading, vendor: 'amd' | 'nvidia' = 'amd') => [...new Set(r.gpus.map((g) => toGpuInfo(g, vendor).model))];
 const totals = (r: ToolReading) => [...new Set(r.gpus.map((g) => g.vramTotalMiB))];

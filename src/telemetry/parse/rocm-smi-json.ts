@@ -4,7 +4,7 @@
 
 import { extractJson, outputLines, preview, splitCsvLine, TelemetryParseError } from './parse-values.ts';
 import { rocmFields, rocmFieldsToReading } from './rocm-smi-fields.ts';
-import type { ToolReading } from './types.ts';
+import type { ToolReading } from '../types.ts';
 
 const CARD = /^card(\d+)$/i;
 

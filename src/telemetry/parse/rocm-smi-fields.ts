@@ -5,7 +5,7 @@
 
 import { normalizeKey } from './indented-tree.ts';
 import { hexId, parseNumber, parseText, toMiB } from './parse-values.ts';
-import { emptyGpuReading, type GpuReading } from './types.ts';
+import { emptyGpuReading, type GpuReading } from '../types.ts';
 
 /** Alternative spellings of one field, normalised (lower case, single spaces), first match wins. */
 const KEYS = {

@@ -5,7 +5,7 @@
 import { amdDriverVersion, amdEntryToReading } from './amd-smi-json.ts';
 import { parseIndentedTree } from './indented-tree.ts';
 import { outputLines, parseNumber, preview, sizeToMiB, splitCsvLine, TelemetryParseError, toMiB } from './parse-values.ts';
-import { emptyGpuReading, type GpuReading, type ToolReading } from './types.ts';
+import { emptyGpuReading, type GpuReading, type ToolReading } from '../types.ts';
 
 /** `amd-smi static`, `metric`, `list` without `--json`. Values keep their units (`196592 MB`, `100 %`). */
 export function parseAmdSmiHuman(text: string): ToolReading {

@@ -2,13 +2,13 @@
 // format descriptions of §1–§4, plus the broken outputs §6 asks parsers to survive.
 
 import { describe, expect, it } from 'vitest';
-import { toGpuInfo } from '../../src/telemetry/gpu-info.ts';
-import { parseNvidiaSmiCsv } from '../../src/telemetry/nvidia-smi-csv.ts';
-import { parseNvidiaSmiQuery } from '../../src/telemetry/nvidia-smi-query.ts';
-import { parseAmdSmi } from '../../src/telemetry/parse-amd-smi.ts';
-import { parseRocmSmi } from '../../src/telemetry/parse-rocm-smi.ts';
-import { TelemetryParseError } from '../../src/telemetry/parse-values.ts';
-import { fixture } from './fixture.ts';
+import { toGpuInfo } from '../../../src/telemetry/gpu-info.ts';
+import { parseNvidiaSmiCsv } from '../../../src/telemetry/parse/nvidia-smi-csv.ts';
+import { parseNvidiaSmiQuery } from '../../../src/telemetry/parse/nvidia-smi-query.ts';
+import { parseAmdSmi } from '../../../src/telemetry/parse/parse-amd-smi.ts';
+import { parseRocmSmi } from '../../../src/telemetry/parse/parse-rocm-smi.ts';
+import { TelemetryParseError } from '../../../src/telemetry/parse/parse-values.ts';
+import { fixture } from '../fixture.ts';
 
 const parseError = (fn: () => unknown): TelemetryParseError => {
   try {

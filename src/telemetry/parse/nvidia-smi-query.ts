@@ -4,8 +4,8 @@
 
 import { type Tree, parseIndentedTree, treeText } from './indented-tree.ts';
 import { outputLines, parseNumber, parseText, preview, sizeToMiB, TelemetryParseError } from './parse-values.ts';
-import { GPU_FLAGS } from './hardware-schema.ts';
-import { emptyGpuReading, type GpuReading, type ToolReading } from './types.ts';
+import { GPU_FLAGS } from '../hardware-schema.ts';
+import { emptyGpuReading, type GpuReading, type ToolReading } from '../types.ts';
 
 const GPU_HEADER = /^GPU\s+([0-9a-f]+:[0-9a-f]+:[0-9a-f]+\.[0-9a-f]+)\s*$/i;
 
