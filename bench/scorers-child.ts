@@ -4,9 +4,9 @@
 //
 //   node --import tsx bench/scorers-child.ts mmmu | vqa <n> | coco-rss <n>
 
-import { mmmuScorer } from '../src/scorers/mmmu.ts';
+import { mmmuScorer } from '../src/scorers/mmmu/mmmu.ts';
 import { cocoScorer } from '../src/scorers/caption/coco.ts';
-import { vqaScorer } from '../src/scorers/vqa-accuracy.ts';
+import { vqaScorer } from '../src/scorers/vqa/vqa-accuracy.ts';
 import type { Scorer, ScoreInput } from '../src/scorers/types.ts';
 import { aggregateWithCi } from '../src/run/stats.ts';
 import { mmmuRealisticInputs } from './mmmu-mix.ts';

@@ -14,10 +14,10 @@ import { fileURLToPath } from 'node:url';
 import { Bench } from 'tinybench';
 import { anlsScorer } from '../src/scorers/anls.ts';
 import { cocoScorer } from '../src/scorers/caption/coco.ts';
-import { mmmuScorer } from '../src/scorers/mmmu.ts';
+import { mmmuScorer } from '../src/scorers/mmmu/mmmu.ts';
 import { relaxedAccuracyScorer } from '../src/scorers/relaxed-accuracy.ts';
 import type { ScoreInput, Scorer } from '../src/scorers/types.ts';
-import { vqaScorer } from '../src/scorers/vqa-accuracy.ts';
+import { vqaScorer } from '../src/scorers/vqa/vqa-accuracy.ts';
 import { seededUniform } from '../src/run/stats.ts';
 import { mmmuRealisticInputs } from './mmmu-mix.ts';
 

@@ -1,6 +1,6 @@
 // MathVista testmini from the official `AI4Math/MathVista` repo, prompted with the dataset's `query`
 // column (hint, question, unit and choices, as the official build_query.py wrote it; lmms-eval's
-// default) and scored as the official evaluation/calculate_score.py (src/scorers/mathvista.ts).
+// default) and scored as the official evaluation/calculate_score.py (src/scorers/mathvista/mathvista.ts).
 //
 // The official pipeline reads each response with an LLM (evaluation/extract_answer.py). With
 // `--judge-base-url` the harness does the same (`judging`: the official rules first, then the judge,
@@ -24,8 +24,8 @@ import {
   type MathVistaAnswerType,
   type MathVistaProblem,
   type MathVistaQuestionType,
-} from '../src/scorers/mathvista-extract.ts';
-import { createMathVistaScorer } from '../src/scorers/mathvista.ts';
+} from '../src/scorers/mathvista/mathvista-extract.ts';
+import { createMathVistaScorer } from '../src/scorers/mathvista/mathvista.ts';
 import { pyStrip } from '../src/scorers/python.ts';
 import type { Extraction, Sample, Suite } from '../src/types.ts';
 import { META_MAX_TOKENS, META_PROMPTS, metaPrompt } from './llama-3.2-prompts.ts';

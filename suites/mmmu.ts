@@ -1,6 +1,6 @@
 // MMMU from the official `MMMU/MMMU` repo (one config per subject), prompted as lmms-eval's
 // `mmmu_val` (lmms-eval tasks/mmmu/utils.py, 75571cf) and scored with the official MMMU
-// eval_utils.py parsing (src/scorers/mmmu.ts). The output is not stripped: the official runner
+// eval_utils.py parsing (src/scorers/mmmu/mmmu.ts). The output is not stripped: the official runner
 // parses the raw response. `--subject all` runs the 30 validation subjects (900 questions, the
 // model card's set); the scorer then reports each subject and MMMU's six disciplines as well.
 //
@@ -11,8 +11,8 @@
 
 import { imageOrNull, RowError, str } from '../src/data/row-fields.ts';
 import { closest, UserError } from '../src/errors.ts';
-import { mmmuScorer } from '../src/scorers/mmmu.ts';
-import { parseListOrString, parsePythonStringList } from '../src/scorers/python-literal.ts';
+import { mmmuScorer } from '../src/scorers/mmmu/mmmu.ts';
+import { parseListOrString, parsePythonStringList } from '../src/scorers/mmmu/python-literal.ts';
 import type { ImageRef, Sample, Suite } from '../src/types.ts';
 import { META_MAX_TOKENS, META_PROMPTS, metaPrompt } from './llama-3.2-prompts.ts';
 import { imagesThenText, letteredOptions, rawOutput, SHORT_ANSWER } from './prompts.ts';

@@ -1,11 +1,11 @@
 // VQAv2 validation as lmms-eval's `vqav2_val` (lmms-eval tasks/vqav2, 75571cf), scored with the
-// official GT-Vision-Lab vqaEval.py accuracy (src/scorers/vqa-accuracy.ts). The `llama-3.2` style is
+// official GT-Vision-Lab vqaEval.py accuracy (src/scorers/vqa/vqa-accuracy.ts). The `llama-3.2` style is
 // Meta's model-card prompt; Meta reports test-dev, whose answers are not public, so it runs on
 // validation here too.
 
 import { image, num, str } from '../src/data/row-fields.ts';
 import { RowError } from '../src/data/row-fields.ts';
-import { vqaScorer } from '../src/scorers/vqa-accuracy.ts';
+import { vqaScorer } from '../src/scorers/vqa/vqa-accuracy.ts';
 import type { Suite } from '../src/types.ts';
 import { META_MAX_TOKENS, META_PROMPTS, metaPrompt } from './llama-3.2-prompts.ts';
 import { imagesThenText, SHORT_ANSWER, stripOutput } from './prompts.ts';

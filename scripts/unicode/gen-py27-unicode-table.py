@@ -1,11 +1,11 @@
 # -*- coding: utf-8 -*-
-"""Writes src/scorers/py27-unicode-table.ts: what Python 2.7's `unicode.lower()`, `strip()` and
+"""Writes src/scorers/vqa/py27-unicode-table.ts: what Python 2.7's `unicode.lower()`, `strip()` and
 `split()` do, for the official VQA evaluator (GT-Vision-Lab vqaEval.py), which runs on Python 2.7.
 
 Source of truth: Python 2.7.18's own `unicode` type, a wide (UCS-4) build, whose case and space
 tables come from Unicode 5.2.0 (unicodedata.unidata_version). `lower()` maps each code point by
 its simple lower-case mapping; every code point is enumerated here. Run with Python 2.7.18:
-  PYENV_VERSION=2.7.18 python2.7 scripts/unicode/gen-py27-unicode-table.py > src/scorers/py27-unicode-table.ts
+  PYENV_VERSION=2.7.18 python2.7 scripts/unicode/gen-py27-unicode-table.py > src/scorers/vqa/py27-unicode-table.ts
 """
 import sys
 import unicodedata

@@ -2,12 +2,12 @@
 
 import { anlsScorer } from './anls.ts';
 import { cocoScorer } from './caption/coco.ts';
-import { mathVistaScorer } from './mathvista.ts';
+import { mathVistaScorer } from './mathvista/mathvista.ts';
 import { exactMatchScorer } from './exact-match.ts';
-import { mmmuScorer } from './mmmu.ts';
+import { mmmuScorer } from './mmmu/mmmu.ts';
 import { relaxedAccuracyScorer } from './relaxed-accuracy.ts';
 import { METRIC_IDS, type MetricId, type Scorer } from './types.ts';
-import { vqaLmmsScorer, vqaScorer } from './vqa-accuracy.ts';
+import { vqaLmmsScorer, vqaScorer } from './vqa/vqa-accuracy.ts';
 import { unknownName } from '../errors.ts';
 
 export const scorers: Readonly<Record<MetricId, Scorer>> = {

@@ -16,7 +16,7 @@ import { gateRuns } from '../../src/report/gate/gate.ts';
 import { resultsSchema, type Results } from '../../src/report/schema.ts';
 import { runEval } from '../../src/run/eval.ts';
 import { buildPlan, type RunConfig } from '../../src/run/plan.ts';
-import { MMMU_DISCIPLINES } from '../../src/scorers/mmmu-groups.ts';
+import { MMMU_DISCIPLINES } from '../../src/scorers/mmmu/mmmu-groups.ts';
 import type { PromptStyle, SampleResult } from '../../src/types.ts';
 import { getStyledSuite } from '../../suites/index.ts';
 import { MMMU_SUBJECTS } from '../../suites/mmmu.ts';

@@ -1,10 +1,10 @@
-// MMMU per-subject and per-discipline accuracy (src/scorers/mmmu-groups.ts): subjects are groups,
+// MMMU per-subject and per-discipline accuracy (src/scorers/mmmu/mmmu-groups.ts): subjects are groups,
 // disciplines are instance-weighted over the subjects evaluated, as the official script prints them.
 
 import { describe, expect, it } from 'vitest';
-import { groupKey, MMMU_DISCIPLINES, mmmuGroupAccuracies } from '../../src/scorers/mmmu-groups.ts';
-import type { SampleScore, ScoreInput } from '../../src/scorers/types.ts';
-import { MMMU_SUBJECTS } from '../../suites/mmmu.ts';
+import { groupKey, MMMU_DISCIPLINES, mmmuGroupAccuracies } from '../../../src/scorers/mmmu/mmmu-groups.ts';
+import type { SampleScore, ScoreInput } from '../../../src/scorers/types.ts';
+import { MMMU_SUBJECTS } from '../../../suites/mmmu.ts';
 
 function set(entries: Array<[string, number]>): { inputs: ScoreInput[]; samples: SampleScore[] } {
   return {

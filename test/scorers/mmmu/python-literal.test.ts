@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseListOrString, parsePythonStringList } from '../../src/scorers/python-literal.ts';
+import { parseListOrString, parsePythonStringList } from '../../../src/scorers/mmmu/python-literal.ts';
 
 // Expected values checked against CPython 3.11 `ast.literal_eval`.
 describe('parsePythonStringList', () => {

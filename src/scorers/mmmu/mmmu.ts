@@ -9,7 +9,7 @@ import { createPyRandom } from './mt19937.ts';
 import { mmmuGroupAccuracies } from './mmmu-groups.ts';
 import { choicesFor, normalizeStr, parseMultiChoiceOptions, parseOpenResponse } from './mmmu-parse.ts';
 import { parseListOrString } from './python-literal.ts';
-import type { SampleScore, ScoreInput, ScoredSet, Scorer } from './types.ts';
+import type { SampleScore, ScoreInput, ScoredSet, Scorer } from '../types.ts';
 
 export {
   extractNumbers,

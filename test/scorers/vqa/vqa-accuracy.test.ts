@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { evalAiAnswerProcessor } from '../../src/scorers/eval-ai-answer-processor.ts';
-import { pyRound2 } from '../../src/scorers/python.ts';
-import type { ScoreInput } from '../../src/scorers/types.ts';
-import { vqaAccuracy, vqaLmmsScorer, vqaScorer } from '../../src/scorers/vqa-accuracy.ts';
+import { evalAiAnswerProcessor } from '../../../src/scorers/vqa/eval-ai-answer-processor.ts';
+import { pyRound2 } from '../../../src/scorers/python.ts';
+import type { ScoreInput } from '../../../src/scorers/types.ts';
+import { vqaAccuracy, vqaLmmsScorer, vqaScorer } from '../../../src/scorers/vqa/vqa-accuracy.ts';
 import {
   CONTRACTIONS,
   normalizeVqaAnswer,
@@ -11,7 +11,7 @@ import {
   processPunctuation,
   trimVqaAnswer,
   type VqaVariant,
-} from '../../src/scorers/vqa-normalize.ts';
+} from '../../../src/scorers/vqa/vqa-normalize.ts';
 
 interface Case {
   id: string;
@@ -30,7 +30,7 @@ interface Case {
   differs: boolean;
 }
 
-const cases: Case[] = readFileSync(new URL('../fixtures/conformance/vqa.jsonl', import.meta.url), 'utf8')
+const cases: Case[] = readFileSync(new URL('../../fixtures/conformance/vqa.jsonl', import.meta.url), 'utf8')
   .split('\n')
   .filter((line) => line.trim() !== '')
   .map((line) => JSON.parse(line) as Case);

@@ -4,10 +4,10 @@
 
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { py27Lower, isPy27Whitespace } from '../../src/scorers/py27-unicode.ts';
-import { PY27_WHITESPACE } from '../../src/scorers/py27-unicode-table.ts';
-import { isPyWhitespace } from '../../src/scorers/python.ts';
-import { vqaAccuracy } from '../../src/scorers/vqa-accuracy.ts';
+import { py27Lower, isPy27Whitespace } from '../../../src/scorers/vqa/py27-unicode.ts';
+import { PY27_WHITESPACE } from '../../../src/scorers/vqa/py27-unicode-table.ts';
+import { isPyWhitespace } from '../../../src/scorers/python.ts';
+import { vqaAccuracy } from '../../../src/scorers/vqa/vqa-accuracy.ts';
 
 interface Case {
   id: string;
@@ -20,7 +20,7 @@ interface Case {
   lmms_eval: { exact_match: number; processed_pred: string };
 }
 
-const fixture = JSON.parse(readFileSync(new URL('../fixtures/reference/vqa-unicode.json', import.meta.url), 'utf8')) as {
+const fixture = JSON.parse(readFileSync(new URL('../../fixtures/reference/vqa-unicode.json', import.meta.url), 'utf8')) as {
   cases: Case[];
   official_set: {
     overall_mean: number;
@@ -76,7 +76,7 @@ describe('Python 2.7 unicode tables', () => {
 
 describe('per answer type (vqaEval.py setAccuracy over the same cases, in question order)', () => {
   it('accuracy_<type> equals float(sum(accAnsType[type]))/len(...) and accuracy the overall mean, bit for bit', async () => {
-    const { vqaScorer } = await import('../../src/scorers/vqa-accuracy.ts');
+    const { vqaScorer } = await import('../../../src/scorers/vqa/vqa-accuracy.ts');
     const set = vqaScorer.scoreSet(
       fixture.cases.map((c) => ({ id: c.id, prediction: c.pred, references: c.gts, group: c.answer_type })),
     );
@@ -91,7 +91,7 @@ describe('per answer type (vqaEval.py setAccuracy over the same cases, in questi
   });
 
   it('without answer types there is only the overall accuracy', async () => {
-    const { vqaScorer } = await import('../../src/scorers/vqa-accuracy.ts');
+    const { vqaScorer } = await import('../../../src/scorers/vqa/vqa-accuracy.ts');
     const set = vqaScorer.scoreSet(fixture.cases.map((c) => ({ id: c.id, prediction: c.pred, references: c.gts })));
     expect(Object.keys(set.aggregate)).toEqual(['accuracy']);
   });

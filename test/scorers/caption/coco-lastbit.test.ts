@@ -4,7 +4,7 @@
 
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { COCO_METRICS, scoreTokenizedCorpus, type CocoScores } from '../../src/scorers/caption/coco.ts';
+import { COCO_METRICS, scoreTokenizedCorpus, type CocoScores } from '../../../src/scorers/caption/coco.ts';
 
 interface Subset {
   images: Array<{ image_id: number; candidate: string; references: string[] }>;
@@ -12,7 +12,7 @@ interface Subset {
   corpus: CocoScores;
 }
 
-const fixture = JSON.parse(readFileSync(new URL('../fixtures/reference/coco-lastbit.json', import.meta.url), 'utf8')) as {
+const fixture = JSON.parse(readFileSync(new URL('../../fixtures/reference/coco-lastbit.json', import.meta.url), 'utf8')) as {
   subsets: Record<string, Subset>;
 };
 

@@ -4,8 +4,8 @@
 // stripped punctuation and option texts.
 
 import { describe, expect, it } from 'vitest';
-import { parseMultiChoiceOptions, parseMultiChoiceResponse } from '../../src/scorers/mmmu-parse.ts';
-import { seededUniform } from '../../src/run/stats.ts';
+import { parseMultiChoiceOptions, parseMultiChoiceResponse } from '../../../src/scorers/mmmu/mmmu-parse.ts';
+import { seededUniform } from '../../../src/run/stats.ts';
 
 /** parse_multi_choice_response line by line (Python str methods on these ASCII inputs), without the random draw. */
 function literal(response: string, allChoices: string[], index2ans: Record<string, string>): string | null {

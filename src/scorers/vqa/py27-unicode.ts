@@ -6,7 +6,7 @@
 // full mappings (İ → i + U+0307, final sigma). The tables come from running Python 2.7.18
 // (./py27-unicode-table.ts, scripts/unicode/gen-py27-unicode-table.py).
 
-import { isPyWhitespace } from './python.ts';
+import { isPyWhitespace } from '../python.ts';
 import { PY27_LOWER_RUNS, PY27_WHITESPACE } from './py27-unicode-table.ts';
 
 const PY27_EXTRA_SPACE = PY27_WHITESPACE.filter((cp) => !isPyWhitespace(cp));

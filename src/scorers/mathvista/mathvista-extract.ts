@@ -5,7 +5,7 @@
 // asks an LLM to read the answer out of a free-form response. Checked against outputs of the
 // official code in test/fixtures/mathvista/official-cases.json.
 
-import { pyFloat, pyFloatRepr, pyInt, pyStrip } from './python.ts';
+import { pyFloat, pyFloatRepr, pyInt, pyStrip } from '../python.ts';
 
 /** The official few-shot demonstration, verbatim (the prompt strips its surrounding newlines). */
 export const EXTRACTION_DEMO_PROMPT = `

@@ -5,8 +5,8 @@
 //     with tasks/_task_utils/vqa_eval_metric.py, commit 75571cfe0fa36ca5ec2e6aa2bb268f9d38295af3.
 // Spec: ../shared/spec/scoring.md §1. Normalisation lives in ./vqa-normalize.ts.
 
-import { mean } from './mean.ts';
-import type { ScoreInput, Scorer, SampleScore, MetricId } from './types.ts';
+import { mean } from '../mean.ts';
+import type { ScoreInput, Scorer, SampleScore, MetricId } from '../types.ts';
 import { normalizeVqaAnswer, trimVqaAnswer, type VqaVariant } from './vqa-normalize.ts';
 
 export type { VqaVariant } from './vqa-normalize.ts';

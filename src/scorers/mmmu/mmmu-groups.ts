@@ -6,7 +6,7 @@
 // Keys: `accuracy_<Subject>` (`accuracy_Math`) and `accuracy_<Discipline>` with the discipline's name
 // written with underscores (`accuracy_Tech_and_Engineering`); no subject has a discipline's name.
 
-import type { SampleScore, ScoreInput } from './types.ts';
+import type { SampleScore, ScoreInput } from '../types.ts';
 
 /** MMMU's six disciplines and their subjects (data_utils.py `DOMAIN_CAT2SUB_CAT`). */
 export const MMMU_DISCIPLINES: Readonly<Record<string, readonly string[]>> = {

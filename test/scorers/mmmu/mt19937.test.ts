@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createPyRandom } from '../../src/scorers/mt19937.ts';
+import { createPyRandom } from '../../../src/scorers/mmmu/mt19937.ts';
 
 const draws = (seed: number, choices: string, count: number): string => {
   const rng = createPyRandom(seed);

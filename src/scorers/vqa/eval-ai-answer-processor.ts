@@ -5,7 +5,7 @@
 // lmms-eval's own VQAv2 path no longer calls it at that commit; it is offered for comparing with
 // numbers produced by pipelines that still do (lmms-eval before PR #760, MMF, LLaVA).
 
-import { pyStrip } from './python.ts';
+import { pyStrip } from '../python.ts';
 import { normalizeVqaAnswer, trimVqaAnswer } from './vqa-normalize.ts';
 
 /**

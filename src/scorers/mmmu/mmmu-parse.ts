@@ -2,9 +2,9 @@
 // (`parse_multi_choice_response`, `parse_open_response`, `extract_numbers`, `normalize_str`) and
 // mmmu/utils/data_utils.py (`get_multi_choice_info`), commit bb0b95a945998d91dfef37e969e07d49d1139438.
 // Spec: ../shared/spec/scoring.md §2.2-2.3. Python 3 semantics (whitespace, float(), round(x, 2),
-// Unicode \d and \b) go through ./python.ts and the regexes below, per §0.1.
+// Unicode \d and \b) go through ../python.ts and the regexes below, per §0.1.
 
-import { pyFloat, pyLen, pyRound2, pySplitCount, pyStrip, pyStripChars } from './python.ts';
+import { pyFloat, pyLen, pyRound2, pySplitCount, pyStrip, pyStripChars } from '../python.ts';
 
 /** The letters A, B, … for `k` options (`all_choices`), shared: callers must not modify them. */
 const CHOICES: string[][] = [];

@@ -4,9 +4,9 @@
 
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { EXTRACTION_DEMO_PROMPT, extractionFromReply, extractionPrompt, ruleExtraction, type MathVistaAnswerType } from '../../src/scorers/mathvista-extract.ts';
-import { createMathVistaScorer, normalizeExtractedAnswer, safeEqual } from '../../src/scorers/mathvista.ts';
-import { pyFloatRepr, pyInt, pyRound } from '../../src/scorers/python.ts';
+import { EXTRACTION_DEMO_PROMPT, extractionFromReply, extractionPrompt, ruleExtraction, type MathVistaAnswerType } from '../../../src/scorers/mathvista/mathvista-extract.ts';
+import { createMathVistaScorer, normalizeExtractedAnswer, safeEqual } from '../../../src/scorers/mathvista/mathvista.ts';
+import { pyFloatRepr, pyInt, pyRound } from '../../../src/scorers/python.ts';
 
 interface ExtractCase {
   question_type: 'multi_choice' | 'free_form';
@@ -31,7 +31,7 @@ interface NormalizeCase {
   true_false: boolean;
 }
 
-const cases = JSON.parse(readFileSync(new URL('../fixtures/mathvista/official-cases.json', import.meta.url), 'utf8')) as {
+const cases = JSON.parse(readFileSync(new URL('../../fixtures/mathvista/official-cases.json', import.meta.url), 'utf8')) as {
   demo_prompt: string;
   extract: ExtractCase[];
   normalize: NormalizeCase[];

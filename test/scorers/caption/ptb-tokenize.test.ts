@@ -1,14 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { caseless, latexQuotes } from '../../src/scorers/caption/ptb-rules.ts';
+import { caseless, latexQuotes } from '../../../src/scorers/caption/ptb-rules.ts';
 import {
   PTB_PUNCTUATIONS,
   ptbLexLines,
   ptbTokenize,
   ptbTokenizeCorpus,
   ptbTokens,
-} from '../../src/scorers/caption/ptb-tokenize.ts';
-import { pySplit } from '../../src/scorers/python.ts';
+} from '../../../src/scorers/caption/ptb-tokenize.ts';
+import { pySplit } from '../../../src/scorers/python.ts';
 
 interface PtbCase {
   raw: string;
@@ -16,7 +16,7 @@ interface PtbCase {
   tokenized: string;
 }
 
-const cases: PtbCase[] = readFileSync(new URL('../fixtures/conformance/coco_ptb.jsonl', import.meta.url), 'utf8')
+const cases: PtbCase[] = readFileSync(new URL('../../fixtures/conformance/coco_ptb.jsonl', import.meta.url), 'utf8')
   .split('\n')
   .filter((line) => line.trim() !== '')
   .map((line) => JSON.parse(line) as PtbCase);

@@ -9,7 +9,7 @@
 // Spec: ../shared/spec/scoring.md §1.1-1.4. The two differ only in the rules of `RULES` below.
 
 import { py27Lower, isPy27Whitespace } from './py27-unicode.ts';
-import { isPyWhitespace, pySplit, pyStrip, type IsSpace } from './python.ts';
+import { isPyWhitespace, pySplit, pyStrip, type IsSpace } from '../python.ts';
 
 export type VqaVariant = 'official' | 'lmms-eval';
 

@@ -1,16 +1,16 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { bleuFromStats } from '../../src/scorers/caption/bleu.ts';
+import { bleuFromStats } from '../../../src/scorers/caption/bleu.ts';
 import {
   COCO_METRICS,
   cocoScorer,
   scoreTokenizedCorpus,
   tokenizeCocoInputs,
   type TokenizedImage,
-} from '../../src/scorers/caption/coco.ts';
-import { npMean } from '../../src/scorers/caption/np-mean.ts';
-import { rougeL } from '../../src/scorers/caption/rouge.ts';
-import type { ScoreInput } from '../../src/scorers/types.ts';
+} from '../../../src/scorers/caption/coco.ts';
+import { npMean } from '../../../src/scorers/caption/np-mean.ts';
+import { rougeL } from '../../../src/scorers/caption/rouge.ts';
+import type { ScoreInput } from '../../../src/scorers/types.ts';
 
 type Metrics = Record<(typeof COCO_METRICS)[number], number>;
 interface Subset {
@@ -23,7 +23,7 @@ interface Subset {
 }
 
 const conformance = JSON.parse(
-  readFileSync(new URL('../fixtures/conformance/coco.json', import.meta.url), 'utf8'),
+  readFileSync(new URL('../../fixtures/conformance/coco.json', import.meta.url), 'utf8'),
 ) as { subsets: Record<string, Subset> };
 
 /**

@@ -10,8 +10,8 @@ import {
   normalizeStr,
   parseMultiChoiceResponse,
   parseOpenResponse,
-} from '../../src/scorers/mmmu.ts';
-import type { ScoreInput } from '../../src/scorers/types.ts';
+} from '../../../src/scorers/mmmu/mmmu.ts';
+import type { ScoreInput } from '../../../src/scorers/types.ts';
 
 interface Verdict {
   random_fallback: boolean;
@@ -31,7 +31,7 @@ interface Case {
   official: Verdict;
 }
 
-const cases: Case[] = readFileSync(new URL('../fixtures/conformance/mmmu.jsonl', import.meta.url), 'utf8')
+const cases: Case[] = readFileSync(new URL('../../fixtures/conformance/mmmu.jsonl', import.meta.url), 'utf8')
   .split('\n')
   .filter((line) => line.trim() !== '')
   .map((line) => JSON.parse(line) as Case);

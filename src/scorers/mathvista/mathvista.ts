@@ -6,14 +6,14 @@
 // script's `get_acc_with_contion` does; a sample counts in every skill it lists. Checked against
 // outputs of the official code in test/fixtures/mathvista/official-cases.json.
 //
-// The input's `prediction` is the extraction (src/scorers/mathvista-extract.ts gives it by rule or
+// The input's `prediction` is the extraction (src/scorers/mathvista/mathvista-extract.ts gives it by rule or
 // by an LLM judge); what to call the headline number depends on which, so the scorer is made per name.
 
-import { codePoints, levenshtein } from './levenshtein.ts';
+import { codePoints, levenshtein } from '../levenshtein.ts';
 import type { MathVistaAnswerType } from './mathvista-extract.ts';
-import { mean } from './mean.ts';
-import { pyFloat, pyFloatRepr, pyIntOfFloat, pyRound, pyStrip } from './python.ts';
-import type { SampleScore, ScoreInput, ScoredSet, Scorer } from './types.ts';
+import { mean } from '../mean.ts';
+import { pyFloat, pyFloatRepr, pyIntOfFloat, pyRound, pyStrip } from '../python.ts';
+import type { SampleScore, ScoreInput, ScoredSet, Scorer } from '../types.ts';
 
 export interface NormalizeParams {
   choices: readonly string[] | null;

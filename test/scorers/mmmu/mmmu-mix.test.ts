@@ -6,7 +6,7 @@
 
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { mmmuScorer } from '../../src/scorers/mmmu.ts';
+import { mmmuScorer } from '../../../src/scorers/mmmu/mmmu.ts';
 
 interface Case {
   id: string;
@@ -17,7 +17,7 @@ interface Case {
   official: { parsed_pred: string | Array<string | number>; correct: boolean };
 }
 
-const fixture = JSON.parse(readFileSync(new URL('../fixtures/reference/mmmu-mix.json', import.meta.url), 'utf8')) as {
+const fixture = JSON.parse(readFileSync(new URL('../../fixtures/reference/mmmu-mix.json', import.meta.url), 'utf8')) as {
   accuracy: number;
   cases: Case[];
 };
