@@ -2,7 +2,7 @@
 // the config, which is saved), the cache in the run directory plus the shared folder if any.
 
 import { UserError } from '../errors.ts';
-import type { JudgePlan } from '../run/plan.ts';
+import type { JudgePlan } from '../run/plan/judge-plan.ts';
 import { createJudge, type Judge } from './judge-client.ts';
 import { openJudgeCache } from './judge-cache.ts';
 

@@ -4,7 +4,7 @@
 import { existsSync } from 'node:fs';
 import { getSuite } from '../../suites/index.ts';
 import { UserError } from '../errors.ts';
-import { resolveDatasets } from '../run/eval.ts';
+import { resolveDatasets } from '../run/eval/resolve-datasets.ts';
 import { buildPlan } from '../run/plan.ts';
 import { mapMetaEvals, readMetaRows, writePredictions } from './map-meta-evals.ts';
 

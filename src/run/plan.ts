@@ -2,96 +2,20 @@
 // `--resume <run-dir>`, flags over the config the run saved. The effective config is saved in the
 // run directory; it never holds a secret (API keys are referred to by environment-variable name).
 
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { parse as parseYaml } from 'yaml';
-import { z } from 'zod';
 import type { BackendOptions } from '../backends/registry.ts';
-import { DEFAULT_MAX_TURNS, HISTORY_MODES, type ConversationSettings, type HistoryMode } from '../conversation/history-answer.ts';
-import { closest, UserError } from '../errors.ts';
+import type { ConversationSettings } from '../conversation/history-answer.ts';
+import { UserError } from '../errors.ts';
 import { getPreset } from '../presets/card-presets.ts';
-import { commandText, defaultBaseUrl, maskedCommand, parseServeCommand, type ServeCommand } from '../serve/command-line.ts';
+import { commandText, defaultBaseUrl, maskedCommand } from '../serve/command-line.ts';
 import { DEFAULT_PROMPT_STYLE, parsePromptStyle } from '../prompt-style/styles.ts';
 import { resolveShard, shardText, type ShardSpec } from '../shard/shard-spec.ts';
 import type { PromptStyle } from '../types.ts';
-
-export const configSchema = z.strictObject({
-  suite: z.union([z.string(), z.array(z.string())]).optional(),
-  backend: z.string().optional(),
-  model: z.string().optional(),
-  predictions: z.string().optional(),
-  data: z.string().optional(),
-  limit: z.number().int().positive().optional(),
-  ids: z.union([z.string(), z.array(z.string())]).optional(),
-  concurrency: z.number().int().positive().optional(),
-  requestTimeout: z.number().positive().optional(),
-  maxRetries: z.number().int().min(0).optional(),
-  out: z.string().optional(),
-  dtype: z.string().optional(),
-  subject: z.union([z.string(), z.array(z.string())]).optional(),
-  split: z.string().optional(),
-  lmmsOrg: z.string().optional(),
-  hardwareLabel: z.string().optional(),
-  telemetryInterval: z.number().positive().optional(),
-  gpus: z.union([z.string(), z.array(z.number().int().min(0))]).optional(),
-  telemetryCmd: z.string().optional(),
-  retryErrors: z.boolean().optional(),
-  baseUrl: z.string().optional(),
-  apiKeyEnv: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'an environment variable name').optional(),
-  extraBody: z.string().optional(),
-  device: z.string().optional(),
-  threads: z.number().int().positive().optional(),
-  maxImages: z.number().int().min(0).optional(),
-  requestRate: z.number().positive().optional(),
-  warmup: z.number().int().min(0).optional(),
-  revision: z.string().optional(),
-  python: z.string().optional(),
-  judgeBaseUrl: z.string().optional(),
-  judgeModel: z.string().optional(),
-  judgeApiKeyEnv: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'an environment variable name').optional(),
-  judgeConcurrency: z.number().int().positive().optional(),
-  judgeTimeout: z.number().positive().optional(),
-  judgeCache: z.string().optional(),
-  promptStyle: z.string().optional(),
-  preset: z.string().optional(),
-  rawPrompt: z.boolean().optional(),
-  maxResponseBytes: z.number().int().positive().optional(),
-  maxErrorRate: z.number().min(0).max(1).optional(),
-  clientWorkers: z.number().int().min(0).optional(),
-  duration: z.number().positive().optional(),
-  serve: z.string().optional(),
-  serveTimeout: z.number().positive().optional(),
-  serveGrace: z.number().min(0).optional(),
-  conversation: z.boolean().optional(),
-  maxTurns: z.number().int().positive().optional(),
-  history: z.string().optional(),
-  /** `i/N` or `auto` (src/shard/shard-spec.ts); config.json keeps the resolved `i/N`. */
-  shard: z.string().optional(),
-  shards: z.number().int().positive().optional(),
-});
-
-export type RunConfig = z.infer<typeof configSchema>;
-
-/** The LLM judge (src/judge/): an OpenAI-compatible endpoint that suites with `judging` use. */
-export interface JudgePlan {
-  baseUrl: string;
-  model?: string;
-  /** Name of the environment variable holding the judge's API key; no key is sent without it. */
-  apiKeyEnv?: string;
-  concurrency: number;
-  timeoutSec: number;
-  /** A cache folder shared between runs, besides the run directory's own. */
-  cacheDir?: string;
-}
-
-/** `--serve`: the inference server the run starts, waits for and stops (src/serve/). */
-export interface ServePlan {
-  command: ServeCommand;
-  /** Seconds to wait for it to become healthy (`--serve-timeout`, default 1200). */
-  timeoutSec: number;
-  /** Seconds between SIGTERM and SIGKILL when stopping it (`--serve-grace`, default 30). */
-  graceSec: number;
-}
+import { conversationSettings } from './plan/conversation-settings.ts';
+import { judgePlan, type JudgePlan } from './plan/judge-plan.ts';
+import { readConfigFile, type RunConfig } from './plan/run-config.ts';
+import { servePlan, type ServePlan } from './plan/serve-plan.ts';
 
 /** The plan carries the backend's options (model, dtype, base URL …) as the registry defines them. */
 export interface RunPlan extends BackendOptions {
@@ -158,34 +82,6 @@ function parseGpus(text: string): number[] {
   return items.map(Number);
 }
 
-function describeIssue(file: string, error: z.ZodError): string {
-  const issue = error.issues[0];
-  if (issue.code === 'unrecognized_keys') {
-    const key = issue.keys[0];
-    const hint = closest(key, Object.keys(configSchema.shape));
-    return `${file}: unknown key '${key}'.${hint ? ` Did you mean '${hint}'?` : ''}`;
-  }
-  return `${file}: '${issue.path.join('.') || '(top level)'}': ${issue.message}.`;
-}
-
-export function readConfigFile(file: string): RunConfig {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch {
-    throw new UserError(`--config ${file}: cannot read the file.`);
-  }
-  let data: unknown;
-  try {
-    data = file.endsWith('.json') ? JSON.parse(text) : parseYaml(text);
-  } catch (e) {
-    throw new UserError(`${file}: not valid ${file.endsWith('.json') ? 'JSON' : 'YAML'}: ${(e as Error).message.split('\n')[0]}`);
-  }
-  const parsed = configSchema.safeParse(data ?? {});
-  if (!parsed.success) throw new UserError(describeIssue(file, parsed.error));
-  return parsed.data;
-}
-
 /** The saved config of the run `--resume` names, after checking that it is a run directory. */
 function resumeConfigPath(dir: string): string {
   let isDir: boolean;
@@ -202,72 +98,6 @@ function resumeConfigPath(dir: string): string {
 
 function slug(s: string): string {
   return s.replace(/^.*[\\/](?=[^\\/]+$)/, '').replace(/[^A-Za-z0-9._-]+/g, '-').slice(0, 60) || 'model';
-}
-
-const JUDGE_FLAGS = [
-  ['judgeModel', '--judge-model'],
-  ['judgeApiKeyEnv', '--judge-api-key-env'],
-  ['judgeConcurrency', '--judge-concurrency'],
-  ['judgeTimeout', '--judge-timeout'],
-  ['judgeCache', '--judge-cache'],
-] as const;
-
-/** The judge's part of the plan, checked: its options need its URL, and the URL holds no credentials. */
-function judgePlan(c: RunConfig): JudgePlan | undefined {
-  if (!c.judgeBaseUrl) {
-    const stray = JUDGE_FLAGS.find(([key]) => c[key] !== undefined);
-    if (stray) throw new UserError(`${stray[1]} needs --judge-base-url (the judge's OpenAI-compatible API root, e.g. http://127.0.0.1:8001/v1).`);
-    return undefined;
-  }
-  let url: URL;
-  try {
-    url = new URL(c.judgeBaseUrl);
-  } catch {
-    throw new UserError(`--judge-base-url '${c.judgeBaseUrl}' is not a URL. Example: --judge-base-url http://127.0.0.1:8001/v1`);
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new UserError(`--judge-base-url must be an http(s) URL, got '${url.protocol}'.`);
-  // fetch refuses URLs with user:password, and they would end up in config.json
-  if (url.username || url.password) throw new UserError('--judge-base-url must not hold credentials; put the key in an environment variable and name it with --judge-api-key-env.');
-  return {
-    baseUrl: c.judgeBaseUrl,
-    ...(c.judgeModel ? { model: c.judgeModel } : {}),
-    ...(c.judgeApiKeyEnv ? { apiKeyEnv: c.judgeApiKeyEnv } : {}),
-    concurrency: c.judgeConcurrency ?? 8,
-    timeoutSec: c.judgeTimeout ?? 60,
-    ...(c.judgeCache ? { cacheDir: c.judgeCache } : {}),
-  };
-}
-
-function servePlan(c: RunConfig): ServePlan | undefined {
-  if (c.serve === undefined) {
-    if (c.serveTimeout !== undefined || c.serveGrace !== undefined) throw new UserError('--serve-timeout and --serve-grace need --serve "<command that starts the server>".');
-    return undefined;
-  }
-  const command = parseServeCommand(c.serve);
-  if (command.argv.includes('***') || Object.values(command.env).includes('***')) {
-    throw new UserError('--serve: the command holds a masked secret (***), as config.json keeps it. Give the command again with --serve, reading the secret from the environment.');
-  }
-  return { command, timeoutSec: c.serveTimeout ?? 1200, graceSec: c.serveGrace ?? 30 };
-}
-
-/** `--conversation` with its `--max-turns` and `--history`, checked; those two need it. */
-function conversationSettings(c: RunConfig): ConversationSettings | undefined {
-  if (!c.conversation) {
-    if (c.maxTurns !== undefined) throw new UserError('--max-turns needs --conversation (it sets how many questions one conversation asks).');
-    if (c.history !== undefined) throw new UserError('--history needs --conversation (it sets whose answers the later turns of a conversation see).');
-    return undefined;
-  }
-  if (c.history !== undefined && !(HISTORY_MODES as readonly string[]).includes(c.history)) {
-    throw new UserError(`Unknown --history '${c.history}'. Use model (the model's own answers, the default) or gold (reference answers).`);
-  }
-  if (c.rawPrompt) {
-    throw new UserError(
-      '--raw-prompt cannot be combined with --conversation: a raw prompt is one Llama 3 dialog string written as Meta ' +
-        'wrote its single-question prompts, while a conversation sends the history as chat messages through the ' +
-        "model's chat template. Drop one of the two.",
-    );
-  }
-  return { maxTurns: c.maxTurns ?? DEFAULT_MAX_TURNS, history: (c.history as HistoryMode | undefined) ?? 'model' };
 }
 
 export function timestampId(d: Date): string {

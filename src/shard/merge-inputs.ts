@@ -10,7 +10,7 @@ import { UserError } from '../errors.ts';
 import { loadRun } from '../report/load-run.ts';
 import type { Results } from '../report/schema.ts';
 import { identityDifferences, stableJson } from '../run/identity.ts';
-import { readConfigFile, type RunConfig } from '../run/plan.ts';
+import { readConfigFile, type RunConfig } from '../run/plan/run-config.ts';
 import { readRunFile, type Invocation } from '../run/run-record.ts';
 import { hashLines, readShardFile, type ShardFile } from './shard-record.ts';
 

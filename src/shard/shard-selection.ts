@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { filesFingerprint } from '../data/files-fingerprint.ts';
 import { streamSamples, type ResolvedDataset } from '../data/dataset.ts';
 import { UserError } from '../errors.ts';
-import { readConfigFile } from '../run/plan.ts';
+import { readConfigFile } from '../run/plan/run-config.ts';
 import type { Suite } from '../types.ts';
 import type { SuiteShard } from './shard-record.ts';
 import { shardRange } from './shard-range.ts';

@@ -14,7 +14,8 @@ import { createBackend } from '../../src/backends/registry.ts';
 import { resolveLocalDataset, streamSamples, suiteOptions } from '../../src/data/dataset.ts';
 import { resultsSchema } from '../../src/report/schema.ts';
 import { runEval } from '../../src/run/eval.ts';
-import { buildPlan, type RunConfig } from '../../src/run/plan.ts';
+import { buildPlan } from '../../src/run/plan.ts';
+import type { RunConfig } from '../../src/run/plan/run-config.ts';
 import type { Backend, Generation, Message, Request, SampleResult } from '../../src/types.ts';
 
 const TINY = fileURLToPath(new URL('../../models/tiny-smolvlm', import.meta.url));

@@ -10,7 +10,8 @@ import { gateRuns } from '../../src/report/gate/gate.ts';
 import { describeLoad, loadDifferences } from '../../src/report/load-compare.ts';
 import { runEval } from '../../src/run/eval.ts';
 import { readInvocations } from '../../src/run/run-record.ts';
-import { buildPlan, type RunConfig } from '../../src/run/plan.ts';
+import { buildPlan } from '../../src/run/plan.ts';
+import type { RunConfig } from '../../src/run/plan/run-config.ts';
 
 const QUESTION_IDS = Array.from({ length: 14 }, (_, i) => String(900001 + i));
 

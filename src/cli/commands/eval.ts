@@ -2,7 +2,8 @@
 // a server `--serve` starts) and prints the progress, the summary and how it ended.
 
 import type { Command } from 'commander';
-import type { RunConfig, RunPlan } from '../../run/plan.ts';
+import type { RunPlan } from '../../run/plan.ts';
+import type { RunConfig } from '../../run/plan/run-config.ts';
 import { evalEventPrinter } from '../eval-event-printer.ts';
 import { addEvalOptions } from '../eval-options.ts';
 import { Interrupted, RunFailed } from '../exit-errors.ts';

@@ -2,7 +2,7 @@
 // the points table and the knee/goodput summary.
 
 import { Command, Option } from 'commander';
-import type { RunConfig } from '../../run/plan.ts';
+import type { RunConfig } from '../../run/plan/run-config.ts';
 import { textTable } from '../../report/text-table.ts';
 import { evalEventPrinter } from '../eval-event-printer.ts';
 import { addEvalOptions } from '../eval-options.ts';
