@@ -88,6 +88,16 @@ export function legendLayout(names: readonly string[], left: number, right: numb
   return items;
 }
 
+/** The opening of every chart: the svg element, its accessible title, a white ground, the visible title. */
+export function svgOpening({ title, width, height, left }: { title: string; width: number; height: number; left: number }): string[] {
+  return [
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" role="img" aria-label="${escapeHtml(title)}">`,
+    `<title>${escapeHtml(title)}</title>`,
+    `<rect width="${width}" height="${height}" fill="#ffffff"/>`,
+    `<text x="${left}" y="22" ${FONT} font-size="15" font-weight="bold" fill="#222">${escapeHtml(title)}</text>`,
+  ];
+}
+
 export function barChartSvg(spec: BarChartSpec): string {
   const nSeries = Math.max(1, spec.series.length);
   const barW = nSeries === 1 ? 44 : Math.max(14, Math.min(32, 96 / nSeries));
@@ -108,12 +118,7 @@ export function barChartSvg(spec: BarChartSpec): string {
   const y = (v: number) => top + plotH - (v / yMax) * plotH;
   const plotW = width - left - right;
   const slot = plotW / Math.max(1, spec.categories.length);
-  const out: string[] = [
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" role="img" aria-label="${escapeHtml(spec.title)}">`,
-    `<title>${escapeHtml(spec.title)}</title>`,
-    `<rect width="${width}" height="${height}" fill="#ffffff"/>`,
-    `<text x="${left}" y="22" ${FONT} font-size="15" font-weight="bold" fill="#222">${escapeHtml(spec.title)}</text>`,
-  ];
+  const out = svgOpening({ title: spec.title, width, height, left });
   legend.forEach((item, i) => {
     const y = 34 + item.row * LEGEND_ROW;
     out.push(`<rect x="${item.x.toFixed(1)}" y="${y}" width="12" height="12" fill="${COLORS[i % COLORS.length]}"/>`);

@@ -4,7 +4,7 @@
 // doubles between points); error bars draw 95% intervals; vertical marks flag the knee and the
 // max-goodput point.
 
-import { clip, COLORS, FONT, LEGEND_FONT, LEGEND_ROW, legendLayout, niceStep, short } from './charts-svg.ts';
+import { clip, COLORS, FONT, LEGEND_FONT, LEGEND_ROW, legendLayout, niceStep, short, svgOpening } from './charts-svg.ts';
 import { escapeHtml } from '../html-escape.ts';
 
 export interface LinePoint {
@@ -59,12 +59,7 @@ export function lineChartSvg(spec: LineChartSpec): string {
   const top = 40 + legendRows * LEGEND_ROW;
   const height = top + PLOT_H + BOTTOM;
   const plotW = W - LEFT - RIGHT;
-  const out: string[] = [
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${height}" viewBox="0 0 ${W} ${height}" role="img" aria-label="${escapeHtml(spec.title)}">`,
-    `<title>${escapeHtml(spec.title)}</title>`,
-    `<rect width="${W}" height="${height}" fill="#ffffff"/>`,
-    `<text x="${LEFT}" y="22" ${FONT} font-size="15" font-weight="bold" fill="#222">${escapeHtml(spec.title)}</text>`,
-  ];
+  const out = svgOpening({ title: spec.title, width: W, height, left: LEFT });
   legend.forEach((item, i) => {
     const y = 40 + item.row * LEGEND_ROW;
     out.push(`<line x1="${item.x.toFixed(1)}" x2="${(item.x + 12).toFixed(1)}" y1="${y}" y2="${y}" stroke="${COLORS[i % COLORS.length]}" stroke-width="2.5"${spec.series[i].dashed ? ' stroke-dasharray="4 2"' : ''}/>`);
