@@ -13,13 +13,15 @@
 // A chunk carrying an `error` object ends the read with a BackendError; 5xx/429 codes are retryable.
 // `maxBytes` bounds the body (sse.ts): past it the read stops with a final BackendError.
 // streamGeneration turns a finished read into the Generation (or the error) the backend returns;
-// reading and interpreting need no fetch, so a client in a worker thread can reuse both.
+// reading and interpreting need no fetch, so a client in a worker thread can reuse both. A stream
+// is read from a ReadableStream (readChatStream) or push by push from a socket's reads
+// (createChatStreamReader); both interpret every event with chatEvent.
 
 import type { Generation } from '../types.ts';
 import { BackendError } from './backend-error.ts';
 import { displayUrl, serverMessage } from './http-errors.ts';
 import { redact } from './redact.ts';
-import { readSse, type SseStats } from './sse.ts';
+import { createSseReader, readSse, type SseStats } from './sse.ts';
 
 export interface ChatStreamResult {
   text: string;
@@ -57,58 +59,90 @@ function count(v: unknown): number | undefined {
   return typeof v === 'number' && Number.isFinite(v) && v >= 0 ? v : undefined;
 }
 
-export async function readChatStream(
-  body: ReadableStream<Uint8Array>,
-  options: ReadChatStreamOptions,
-): Promise<ChatStreamResult> {
-  const stats: SseStats = { bytes: 0, events: 0, head: '' };
-  const result: ChatStreamResult = { text: '', chunkMs: [], contentChunks: 0, done: false, events: 0, bytes: 0, head: '' };
-  await readEvents(body, { ...options, stats }, result);
+function emptyResult(): ChatStreamResult {
+  return { text: '', chunkMs: [], contentChunks: 0, done: false, events: 0, bytes: 0, head: '' };
+}
+
+/** Copies what the SSE reader saw on the wire into the result. */
+function withStats(result: ChatStreamResult, stats: SseStats): ChatStreamResult {
   result.events = stats.events;
   result.bytes = stats.bytes;
   result.head = stats.head;
   return result;
 }
 
-async function readEvents(body: ReadableStream<Uint8Array>, options: ReadChatStreamOptions & { stats: SseStats }, result: ChatStreamResult): Promise<void> {
-  for await (const event of readSse(body, options)) {
-    if (event.data.trim() === '[DONE]') {
-      // Read on to the end of the body rather than cancelling it: a cancelled body costs the
-      // keep-alive connection (undici closes the socket), and servers end the stream right after.
-      result.done = true;
-      continue;
-    }
-    if (result.done) continue;
-    let chunk: unknown;
-    try {
-      chunk = JSON.parse(event.data);
-    } catch {
-      throw new BackendError(`Malformed stream chunk (not JSON): ${event.data.slice(0, 200)}`);
-    }
-    if (!isObject(chunk)) continue;
-    const error = isObject(chunk.error) ? chunk.error : chunk.object === 'error' ? chunk : undefined;
-    if (error) throw streamError(error);
+export async function readChatStream(
+  body: ReadableStream<Uint8Array>,
+  options: ReadChatStreamOptions,
+): Promise<ChatStreamResult> {
+  const stats: SseStats = { bytes: 0, events: 0, head: '' };
+  const result = emptyResult();
+  for await (const event of readSse(body, { ...options, stats })) chatEvent(result, event.data, event.arrivalMs);
+  return withStats(result, stats);
+}
 
-    const choices = chunk.choices;
-    if (Array.isArray(choices) && choices.length > 0) {
-      result.firstTokenMs ??= event.arrivalMs;
-      result.chunkMs.push(event.arrivalMs);
-      result.endMs = event.arrivalMs;
-      const first: unknown = choices[0];
-      if (isObject(first) && typeof first.finish_reason === 'string') result.finishReason = first.finish_reason;
-      const delta = isObject(first) ? first.delta : undefined;
-      const content = isObject(delta) ? delta.content : undefined;
-      if (typeof content === 'string' && content !== '') {
-        result.text += content;
-        result.contentChunks++;
-      }
+/** A stream read push by push (chat-post.ts: a socket's reads, parsed in the callback that delivered each). */
+export interface ChatStreamReader {
+  /**
+   * Feeds one read of the body, which arrived at `arrivalMs`. Throws a BackendError for an error
+   * chunk, a chunk that is not JSON, or a body past maxBytes; the read is over then.
+   */
+  push(bytes: Uint8Array, arrivalMs: number): void;
+  /** What the stream amounted to, once the body has ended. */
+  end(): ChatStreamResult;
+}
+
+export function createChatStreamReader(o: { maxBytes?: number } = {}): ChatStreamReader {
+  const result = emptyResult();
+  let arrivalMs = 0;
+  const sse = createSseReader({ ...(o.maxBytes !== undefined ? { maxBytes: o.maxBytes } : {}), onData: (data) => chatEvent(result, data, arrivalMs) });
+  return {
+    push(bytes, at) {
+      arrivalMs = at;
+      sse.push(bytes);
+    },
+    end: () => withStats(result, sse.stats),
+  };
+}
+
+/** One event's data, interpreted into the result (the definitions at the top of this file). */
+function chatEvent(result: ChatStreamResult, data: string, arrivalMs: number): void {
+  if (data === '[DONE]' || (data.charCodeAt(0) !== 123 /* '{': a JSON chunk */ && data.trim() === '[DONE]')) {
+    // Read on to the end of the body rather than cancelling it: a cancelled body costs the
+    // keep-alive connection, and servers end the stream right after.
+    result.done = true;
+    return;
+  }
+  if (result.done) return;
+  let chunk: unknown;
+  try {
+    chunk = JSON.parse(data);
+  } catch {
+    throw new BackendError(`Malformed stream chunk (not JSON): ${data.slice(0, 200)}`);
+  }
+  if (!isObject(chunk)) return;
+  const error = isObject(chunk.error) ? chunk.error : chunk.object === 'error' ? chunk : undefined;
+  if (error) throw streamError(error);
+
+  const choices = chunk.choices;
+  if (Array.isArray(choices) && choices.length > 0) {
+    result.firstTokenMs ??= arrivalMs;
+    result.chunkMs.push(arrivalMs);
+    result.endMs = arrivalMs;
+    const first: unknown = choices[0];
+    if (isObject(first) && typeof first.finish_reason === 'string') result.finishReason = first.finish_reason;
+    const delta = isObject(first) ? first.delta : undefined;
+    const content = isObject(delta) ? delta.content : undefined;
+    if (typeof content === 'string' && content !== '') {
+      result.text += content;
+      result.contentChunks++;
     }
-    if (isObject(chunk.usage)) {
-      const prompt = count(chunk.usage.prompt_tokens);
-      const completion = count(chunk.usage.completion_tokens);
-      if (prompt !== undefined) result.promptTokens = prompt;
-      if (completion !== undefined) result.completionTokens = completion;
-    }
+  }
+  if (isObject(chunk.usage)) {
+    const prompt = count(chunk.usage.prompt_tokens);
+    const completion = count(chunk.usage.completion_tokens);
+    if (prompt !== undefined) result.promptTokens = prompt;
+    if (completion !== undefined) result.completionTokens = completion;
   }
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { readChatStream } from '../../src/backends/openai-stream.ts';
+import { createChatStreamReader, readChatStream, type ChatStreamResult } from '../../src/backends/openai-stream.ts';
 
 const enc = new TextEncoder();
 
@@ -73,5 +73,61 @@ describe('readChatStream', () => {
 
   it('throws on a chunk that is not JSON', async () => {
     await expect(readChatStream(eventsStream(['{"choices": [']), { now: ticking() })).rejects.toMatchObject({ name: 'BackendError' });
+  });
+});
+
+describe('createChatStreamReader (reads pushed as they arrive)', () => {
+  const wire = [
+    delta({ role: 'assistant', content: '' }),
+    delta({ content: 'naïve ☃ ' }),
+    delta({ content: 'x' }),
+    { choices: [{ index: 0, delta: {}, finish_reason: 'stop' }] },
+    { choices: [], usage: { prompt_tokens: 4, completion_tokens: 3 } },
+    '[DONE]',
+  ]
+    .map((e) => `data: ${typeof e === 'string' ? e : JSON.stringify(e)}\r\n\r\n`)
+    .join('');
+  const bytes = enc.encode(wire);
+
+  function readAt(cuts: number[]): ChatStreamResult {
+    const r = createChatStreamReader();
+    let prev = 0;
+    for (const [i, c] of [...cuts, bytes.length].entries()) {
+      r.push(bytes.slice(prev, c), 100 * (i + 1));
+      prev = c;
+    }
+    return r.end();
+  }
+
+  it('gives what readChatStream gives, the arrival being the read that completed each event, at every split', async () => {
+    const whole = readAt([]);
+    expect(whole).toMatchObject({ text: 'naïve ☃ x', chunkMs: [100, 100, 100, 100], contentChunks: 2, promptTokens: 4, completionTokens: 3, done: true, finishReason: 'stop', events: 6, bytes: bytes.length });
+    let i = 0;
+    const fromStream = await readChatStream(
+      new ReadableStream<Uint8Array>({
+        pull(c) {
+          if (i++ === 0) c.enqueue(bytes);
+          else c.close();
+        },
+      }),
+      { now: () => 100 },
+    );
+    expect(fromStream).toEqual(whole);
+    for (let cut = 0; cut <= bytes.length; cut++) {
+      const s = readAt([cut]);
+      expect({ ...s, chunkMs: [], firstTokenMs: 0, endMs: 0, head: '' }, `cut at ${cut}`).toEqual({ ...whole, chunkMs: [], firstTokenMs: 0, endMs: 0, head: '' });
+      // an event belongs to the read that ended its blank line: the CR of its last CRLF
+      const ends = [...wire.matchAll(/\r\n\r\n/g)].map((m) => enc.encode(wire.slice(0, m.index + 3)).length);
+      expect(s.chunkMs, `cut at ${cut}`).toEqual(ends.slice(0, 4).map((end) => (end <= cut ? 100 : 200)));
+    }
+  });
+
+  it("throws the stream's error and a malformed chunk as BackendErrors, and a body past maxBytes", () => {
+    const error = createChatStreamReader();
+    expect(() => error.push(enc.encode('data: {"error":{"message":"engine dead","code":503}}\n\n'), 1)).toThrow(expect.objectContaining({ name: 'BackendError', retryable: true, status: 503 }));
+    const malformed = createChatStreamReader();
+    expect(() => malformed.push(enc.encode('data: {"choices": [\n\n'), 1)).toThrow(/Malformed stream chunk/);
+    const big = createChatStreamReader({ maxBytes: 10 });
+    expect(() => big.push(enc.encode('data: 0123456789\n\n'), 1)).toThrow(/exceeded --max-response-bytes 10/);
   });
 });

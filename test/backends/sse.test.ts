@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createSseParser, readSse, type SseStats } from '../../src/backends/sse.ts';
+import { createSseParser, createSseReader, readSse, type SseParser, type SseStats } from '../../src/backends/sse.ts';
 import { seededUniform } from '../../src/run/stats.ts';
 
 const enc = new TextEncoder();
@@ -112,24 +112,54 @@ describe('readSse', () => {
   });
 });
 
+/** The events completed by pushing `text`'s UTF-8 bytes. */
+function push(p: SseParser, text: string | Uint8Array): string[] {
+  const out: string[] = [];
+  p.push(typeof text === 'string' ? enc.encode(text) : text, (d) => out.push(d));
+  return out;
+}
+
 describe('createSseParser', () => {
   it('handles a CR at the end of one push and LF at the start of the next as one line break', () => {
     const p = createSseParser();
-    expect(p.push('data: a\r')).toEqual([]);
-    expect(p.push('\n\r')).toEqual(['a']);
-    expect(p.push('\ndata: b\r\n\r\n')).toEqual(['b']);
+    expect(push(p, 'data: a\r')).toEqual([]);
+    expect(push(p, '\n\r')).toEqual(['a']);
+    expect(push(p, '\ndata: b\r\n\r\n')).toEqual(['b']);
   });
 
   it('treats a bare "data" line as an empty data line and ignores events without data', () => {
     const p = createSseParser();
-    expect(p.push('data\ndata: x\n\n')).toEqual(['\nx']);
-    expect(p.push('event: ping\nid: 3\nretry: 10\n\n')).toEqual([]);
-    expect(p.push(':only a comment\n\n\n\n')).toEqual([]);
+    expect(push(p, 'data\ndata: x\n\n')).toEqual(['\nx']);
+    expect(push(p, 'event: ping\nid: 3\nretry: 10\n\n')).toEqual([]);
+    expect(push(p, ':only a comment\n\n\n\n')).toEqual([]);
+    expect(push(p, 'datum: no\ndata2: no\nDATA: no\n\n')).toEqual([]);
   });
 
   it('keeps a value colon and only strips one leading space', () => {
     const p = createSseParser();
-    expect(p.push('data:  two spaces: yes\n\n')).toEqual([' two spaces: yes']);
+    expect(push(p, 'data:  two spaces: yes\n\n')).toEqual([' two spaces: yes']);
+  });
+
+  it('drops a byte order mark at the start of the stream, also split across pushes, and only there', () => {
+    const bom = Uint8Array.of(0xef, 0xbb, 0xbf);
+    const wire = enc.encode('data: a\n\n');
+    for (let cut = 0; cut <= 5; cut++) {
+      const p = createSseParser();
+      const bytes = new Uint8Array([...bom, ...wire]);
+      expect([...push(p, bytes.slice(0, cut)), ...push(p, bytes.slice(cut))]).toEqual(['a']);
+    }
+    const later = createSseParser();
+    expect(push(later, 'data: a\n\n')).toEqual(['a']);
+    expect(push(later, new Uint8Array([...bom, ...wire]))).toEqual([]); // a field named "\uFEFFdata": ignored, as a decoder sees it
+  });
+
+  it('decodes invalid UTF-8 with replacement characters, as a stream decoder does', () => {
+    const bytes = new Uint8Array([...enc.encode('data: a'), 0xe2, 0x82, ...enc.encode('b\n'), 0xff, ...enc.encode('\n\n')]);
+    const expected = new TextDecoder().decode(bytes).split('\n')[0].slice('data: '.length);
+    for (let cut = 0; cut <= bytes.length; cut++) {
+      const p = createSseParser();
+      expect([...push(p, bytes.slice(0, cut)), ...push(p, bytes.slice(cut))]).toEqual([expected]);
+    }
   });
 });
 
@@ -139,14 +169,14 @@ describe('bounded reading', () => {
    * of five runs. CPU time, unlike wall time, does not grow when other processes share the cores.
    */
   function parseMs(bytes: number): number {
-    const piece = 'x'.repeat(16 * 1024);
+    const piece = enc.encode('x'.repeat(16 * 1024));
     const times: number[] = [];
     for (let run = 0; run < 5; run++) {
       const p = createSseParser();
       const cpu0 = process.cpuUsage();
-      p.push('data: ');
-      for (let sent = 0; sent < bytes; sent += piece.length) p.push(piece);
-      const events = p.push('\n\n');
+      push(p, 'data: ');
+      for (let sent = 0; sent < bytes; sent += piece.length) push(p, piece);
+      const events = push(p, '\n\n');
       const cpu = process.cpuUsage(cpu0);
       times.push((cpu.user + cpu.system) / 1000);
       expect(events[0].length).toBe(bytes);
@@ -186,5 +216,28 @@ describe('bounded reading', () => {
     expect(pulled).toBeLessThan(20); // 1 MB / 64 KiB = 16 chunks, plus what the stream queued ahead
     expect(seen.length).toBe(15);
     expect(stats.head.startsWith('data: yyy')).toBe(true);
+  });
+});
+
+describe('createSseReader', () => {
+  it('counts bytes and events, keeps the head of a body that is not an event stream, and stops past maxBytes', () => {
+    const seen: string[] = [];
+    const html = `<html>${'é'.repeat(400)}</html>`;
+    const bytes = enc.encode(html);
+    const r = createSseReader({ maxBytes: bytes.length + 10, onData: (d) => seen.push(d) });
+    r.push(bytes.slice(0, 7)); // splits the first 'é'
+    r.push(bytes.slice(7));
+    expect(r.stats).toEqual({ bytes: bytes.length, events: 0, head: html.slice(0, 300) });
+    expect(() => r.push(enc.encode('x'.repeat(11)))).toThrow(/exceeded --max-response-bytes/);
+    expect(seen).toEqual([]);
+  });
+
+  it('stops collecting the head once an event arrived (the body is an event stream)', () => {
+    const seen: string[] = [];
+    const r = createSseReader({ onData: (d) => seen.push(d) });
+    r.push(enc.encode('data: one\n\n'));
+    r.push(enc.encode('data: two\n\n'));
+    expect(r.stats).toEqual({ bytes: 22, events: 2, head: 'data: one\n\n' });
+    expect(seen).toEqual(['one', 'two']);
   });
 });
