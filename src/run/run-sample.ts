@@ -29,7 +29,12 @@ export interface RunSampleParams {
   attemptSignals?: AttemptSignals;
   /** `--conversation`: the turns before this one; the request then carries them and the first turn's image. */
   history?: readonly PriorTurn[];
+  /** The sample's request (or its input error), already prepared by prepareRequest. */
+  prepared?: PreparedRequest;
 }
+
+/** A sample's request, or the errored result of a sample whose request cannot be built (a bad image). */
+export type PreparedRequest = { request: Request } | { errored: SampleResult };
 
 /** Images already validated, by a hash of their bytes: type and size, oldest first (a small LRU). */
 export type ImageCache = Map<string, Omit<ImageInput, 'bytes'>>;
@@ -167,15 +172,20 @@ export function scoreOne(suite: StyledSuite, sample: Sample, prediction: string,
   };
 }
 
-export async function runSample(p: RunSampleParams): Promise<SampleResult> {
-  const { suite, sample } = p;
-  let request: Request;
+/** Validates the sample's images and builds its request: everything before the backend is called. */
+export async function prepareRequest(p: Pick<RunSampleParams, 'suite' | 'sample' | 'backend' | 'imageCache' | 'rawPrompt' | 'history'>): Promise<PreparedRequest> {
   try {
-    request = await buildRequest(p);
+    return { request: await buildRequest(p) };
   } catch (e) {
-    if (e instanceof BackendError) return errored(suite, sample, e.kind, e.message, 0);
+    if (e instanceof BackendError) return { errored: errored(p.suite, p.sample, e.kind, e.message, 0) };
     throw e;
   }
+}
+
+export async function runSample(p: RunSampleParams): Promise<SampleResult> {
+  const prepared = p.prepared ?? (await prepareRequest(p));
+  if ('errored' in prepared) return prepared.errored;
+  const request = prepared.request;
   const signals = p.attemptSignals ?? createAttemptSignals(p.signal);
   try {
     return await attempts(p, request, signals);

@@ -1,0 +1,78 @@
+// runSuite's first wave: with --concurrency N, the first N requests are prepared (images validated,
+// requests built) before any is sent, so they go out together, as a benchmark client that builds its
+// requests before its dispatch loop sends them; later ones follow as slots free. No wall clock: the
+// order of preparation and sending is what is checked.
+
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { resolveLocalDataset, suiteOptions } from '../../src/data/dataset.ts';
+import { openJournal } from '../../src/run/journal.ts';
+import { runSuite } from '../../src/run/run-suite.ts';
+import type { Backend, Sample, StyledSuite } from '../../src/types.ts';
+import { getStyledSuite } from '../../suites/index.ts';
+
+/** VQAv2's bundled sample through a stub backend, with every request prepared and every request sent logged in order. */
+async function run(o: { concurrency: number; limit: number }) {
+  const base = getStyledSuite('vqav2');
+  const log: string[] = [];
+  // building a sample's request asks the suite for its prompt: that marks the preparation
+  const suite: StyledSuite = {
+    ...base,
+    prompt: (s: Sample) => {
+      log.push(`prepare ${s.id}`);
+      return base.prompt(s);
+    },
+  };
+  const datasets = await Promise.all(base.datasets(suiteOptions({})).map((spec) => resolveLocalDataset(base, spec, 'sample')));
+  const backend: Backend = {
+    id: 'stub',
+    maxImages: 1,
+    describe: async () => ({ id: 'stub', backend: 'stub', dtype: null }),
+    async generate(request) {
+      log.push(`send ${request.sampleId}`);
+      await new Promise((resolve) => setImmediate(resolve));
+      return { text: 'yes', outputTokens: 1, tokenSource: 'none', timing: null };
+    },
+  };
+  const journal = openJournal(join(mkdtempSync(join(tmpdir(), 'run-suite-')), 'samples.jsonl'));
+  const outcome = await runSuite({
+    suite,
+    datasets,
+    backend,
+    journal,
+    concurrency: o.concurrency,
+    timeoutMs: 10_000,
+    maxRetries: 0,
+    retryErrors: false,
+    total: null,
+    signal: new AbortController().signal,
+    limit: o.limit,
+  });
+  const prepared = log.filter((l) => l.startsWith('prepare')).map((l) => l.slice(8));
+  const sent = log.filter((l) => l.startsWith('send')).map((l) => l.slice(5));
+  return { log, outcome, prepared, sent };
+}
+
+describe('runSuite: the first wave', () => {
+  it('prepares the first --concurrency requests before sending any', async () => {
+    const { log, outcome, prepared, sent } = await run({ concurrency: 4, limit: 10 });
+    expect(outcome.produced).toBe(10);
+    // (a request is prepared once its images are validated, which may finish out of order)
+    expect(log.slice(0, 4).every((l) => l.startsWith('prepare'))).toBe(true);
+    expect(new Set(sent.slice(0, 4))).toEqual(new Set(prepared.slice(0, 4)));
+    // every sample prepared once and sent once
+    expect(prepared).toHaveLength(10);
+    expect(new Set(sent)).toEqual(new Set(prepared));
+    expect(sent).toHaveLength(10);
+  });
+
+  it('sends a selection smaller than the first wave once it has all been read', async () => {
+    const { log, outcome, prepared, sent } = await run({ concurrency: 32, limit: 3 });
+    expect(outcome.produced).toBe(3);
+    expect(log.slice(0, 3).every((l) => l.startsWith('prepare'))).toBe(true);
+    expect(new Set(sent)).toEqual(new Set(prepared));
+    expect(sent).toHaveLength(3);
+  });
+});
