@@ -1,6 +1,7 @@
 // The heap setting of the long-running commands (`eval`, `sweep`).
 
 import { setFlagsFromString } from 'node:v8';
+import { capYoungGeneration } from '../run/young-generation.ts';
 
 /**
  * A long run's heap: V8 lets the old generation fill with garbage up to 4x the live heap before it
@@ -10,4 +11,6 @@ import { setFlagsFromString } from 'node:v8';
  */
 export function longRunHeap(): void {
   setFlagsFromString('--heap-growing-percent=50');
+  // and its young generation, which V8 would otherwise grow to 32 MiB on a long run (young-generation.ts)
+  capYoungGeneration();
 }

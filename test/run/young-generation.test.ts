@@ -1,0 +1,64 @@
+// capYoungGeneration freezes V8's young generation once it has reached half the cap: the flag is
+// set at once when it is already there, else after the first collection that finds it there, and
+// only once; the observer is then disconnected. V8 and the collections are stand-ins here.
+
+import { getHeapSpaceStatistics } from 'node:v8';
+import { describe, expect, it } from 'vitest';
+import { capYoungGeneration } from '../../src/run/young-generation.ts';
+
+const MiB = 2 ** 20;
+
+function stand() {
+  let size = 0;
+  let check: (() => void) | null = null;
+  let stopped = 0;
+  const flags: string[] = [];
+  return {
+    deps: {
+      newSpaceBytes: () => size,
+      setFlag: (f: string) => flags.push(f),
+      afterGc: (c: () => void) => {
+        check = c;
+        return () => {
+          stopped++;
+          check = null;
+        };
+      },
+    },
+    grow(bytes: number) {
+      size = bytes;
+      check?.();
+    },
+    flags,
+    observing: () => check !== null,
+    stopped: () => stopped,
+  };
+}
+
+describe('capYoungGeneration', () => {
+  it('freezes the growth after the collection that finds half the cap reached, once', () => {
+    const s = stand();
+    s.grow(1 * MiB);
+    capYoungGeneration(16, s.deps);
+    expect(s.observing()).toBe(true);
+    s.grow(4 * MiB);
+    s.grow(8 * MiB - 1);
+    expect(s.flags).toEqual([]);
+    s.grow(8 * MiB);
+    expect(s.flags).toEqual(['--semi-space-growth-factor=1']);
+    expect(s.observing()).toBe(false);
+    expect(s.stopped()).toBe(1);
+  });
+
+  it('freezes at once when the young generation is already at half the cap', () => {
+    const s = stand();
+    s.grow(10 * MiB);
+    capYoungGeneration(16, s.deps);
+    expect(s.flags).toEqual(['--semi-space-growth-factor=1']);
+    expect(s.observing()).toBe(false);
+  });
+
+  it('watches a space V8 has: new_space (a renamed space would leave the cap never applied)', () => {
+    expect(getHeapSpaceStatistics().find((sp) => sp.space_name === 'new_space')?.space_size).toBeGreaterThan(0);
+  });
+});
