@@ -1,11 +1,11 @@
 // Caps the young generation of the process's main isolate while it runs (issue: flat memory for
 // long runs). V8 starts the young generation small and doubles its semi-spaces, up to 16 MiB each
 // on 64-bit, as objects keep surviving scavenges; a run of a few hundred samples is over before it
-// has grown, a run of tens of thousands ends with 32 MiB of young generation, most of the growth of
-// its peak RSS (measured with replay: new space 32 MiB at 50,000 samples). Node 20 offers no way
-// to cap it once the process runs: `--max-semi-space-size` set with v8.setFlagsFromString is read
-// only when the heap is created (measured: no effect), and a re-spawned process or a flag every
-// launcher must remember is not a fix. What V8 does read at every growth is
+// has grown, a run of tens of thousands ends with 32 MiB of young generation, a large part of the
+// growth of its peak RSS (measured with replay: new space 32 MiB at 50,000 samples). Node 20
+// offers no way to cap it once the process runs: `--max-semi-space-size` set with
+// v8.setFlagsFromString is read only when the heap is created (measured: no effect), and a
+// re-spawned process or a flag every launcher must remember is not a fix. What V8 does read at every growth is
 // `--semi-space-growth-factor`; set to 1 it stops the growth at the present size. So the young
 // generation is allowed to grow to half the cap, and frozen once a collection shows it has reached
 // that: the one growth that may slip in before the check (a doubling) still fits under the cap.
@@ -14,9 +14,10 @@ import { PerformanceObserver } from 'node:perf_hooks';
 import { getHeapSpaceStatistics, setFlagsFromString } from 'node:v8';
 
 /**
- * 16 MiB of young generation (two 8 MiB semi-spaces): peak RSS with replay from 1,000 to 50,000
- * samples 1.15-1.19x (uncapped 1.34-1.36x) at the same CPU time; a 2 MiB young generation keeps
- * it flat too but doubles the run's time (objects that live across a few samples get promoted).
+ * 16 MiB of young generation (two 8 MiB semi-spaces): peak RSS with replay 96 MiB at 1,000 samples
+ * and 114-118 at 50,000 (1.22x), against 109-112 and 140-141 uncapped (1.27x), at the same wall
+ * time (`npm run bench -- memory`); a 2 MiB young generation keeps it flat too but doubles the
+ * run's time (objects that live across a few samples get promoted).
  */
 export const YOUNG_GENERATION_CAP_MB = 16;
 
