@@ -71,9 +71,7 @@ describe('eval: user errors are one line and exit 2', () => {
     const ro = join(dir, 'read-only');
     mkdirSync(ro);
     chmodSync(ro, 0o555);
-    // root may write anywhere: run as an unprivileged user then
-    const asUser = process.getuid?.() === 0 ? { uid: 65534, gid: 65534, env: { HOME: tmpdir() } } : {};
-    const r = await runCli(['eval', '--suite', 'chartqa', '--data', 'sample', '--backend', 'onnx', '--model', 'models/tiny-smolvlm', '--out', join(ro, 'run')], asUser);
+    const r = await runCli(['eval', '--suite', 'chartqa', '--data', 'sample', '--backend', 'onnx', '--model', 'models/tiny-smolvlm', '--out', join(ro, 'run')], { withoutRootOverride: true });
     expect(r.code, r.stderr).toBe(2);
     expect(r.stderr).toMatch(/--out .*read-only\/run: cannot create .* \(EACCES: permission denied\)/);
     expect(r.stderr).not.toMatch(/loading/);

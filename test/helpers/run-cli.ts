@@ -20,19 +20,26 @@ export interface CliOptions {
   cwd?: string;
   /** Written to the CLI's standard input, then closed (otherwise stdin is /dev/null). */
   input?: string;
-  /** Run as this user and group (needs root): how tests see permission errors when they run as root. */
-  uid?: number;
-  gid?: number;
+  /**
+   * Under root, run without the capabilities that bypass file permissions (CAP_DAC_OVERRIDE and
+   * CAP_DAC_READ_SEARCH, dropped by util-linux's setpriv, which then execs node): how tests see
+   * permission errors when they run as root. Switching to another user instead fails where the
+   * checkout is not readable by others (a clone in `mktemp -d`, mode 0700).
+   */
+  withoutRootOverride?: boolean;
 }
 
+const DROP_DAC = '-dac_override,-dac_read_search';
+
 export function startCli(args: string[], opts: CliOptions = {}): { child: ChildProcess; done: Promise<CliResult> } {
-  // one node process, so a signal reaches the CLI itself
-  const child = spawn(process.execPath, [CLI, ...args], {
+  // one node process, so a signal reaches the CLI itself (setpriv execs node in its place)
+  const node = [process.execPath, CLI, ...args];
+  const [command, ...argv] =
+    opts.withoutRootOverride && process.getuid?.() === 0 ? ['setpriv', `--inh-caps=${DROP_DAC}`, `--bounding-set=${DROP_DAC}`, ...node] : node;
+  const child = spawn(command!, argv, {
     cwd: opts.cwd ?? REPO,
     env: { ...process.env, ...opts.env },
     stdio: [opts.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
-    ...(opts.uid !== undefined ? { uid: opts.uid } : {}),
-    ...(opts.gid !== undefined ? { gid: opts.gid } : {}),
   });
   if (opts.input !== undefined) child.stdin!.end(opts.input);
   let stdout = '';
