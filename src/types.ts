@@ -102,7 +102,7 @@ export interface Backend {
   /** How many images one request may carry; a sample with more is combined or errored, never cut. */
   maxImages: number;
   describe(): Promise<ModelInfo>;
-  generate(request: Request, signal: AbortSignal): Promise<Generation>;
+  generate(request: Request, signal: AbortSignal, hooks?: GenerateHooks): Promise<Generation>;
   close?(): Promise<void>;
   /** A Prometheus endpoint of the serving engine (vLLM's /metrics), scraped around the run. */
   metricsUrl?: string;
@@ -122,6 +122,16 @@ export interface EndpointCount {
   errored: number;
 }
 
+/**
+ * What a backend tells its caller about a request that waits in its client for a concurrency slot
+ * (LoadClient.limitInFlight): the attempt's time limit stops while it waits and starts again when
+ * it is sent, so a prefetched request is never timed out before it went out.
+ */
+export interface GenerateHooks {
+  queued?(): void;
+  sent?(): void;
+}
+
 /** The threads that send requests and read responses, and how late their event loops ran. */
 export interface LoadClient {
   /** Worker threads; 0 when responses are read on the main thread. */
@@ -130,6 +140,12 @@ export interface LoadClient {
   resetLoopDelay(): Promise<void>;
   /** Each client thread's event-loop delay since the last reset. */
   loopDelay(): Promise<LoopDelayStats[]>;
+  /**
+   * Client workers that enforce `--concurrency` themselves (slot-gate.ts): at most `limit` requests
+   * in flight across all of them, the rest queued in the workers; 0 lifts the limit. Absent when
+   * the client cannot (the main-thread client), and the caller then limits what it sends.
+   */
+  limitInFlight?(limit: number): void;
 }
 
 export interface BackendReport {

@@ -27,7 +27,7 @@ import { UserError } from '../errors.ts';
 import { TransportError } from '../load/chat-post.ts';
 import { createClientPool, createInProcessClient, type ChatClient } from '../load/client-pool.ts';
 import { assembleBody, imagePlaceholder } from '../load/request-body.ts';
-import type { Backend, ContentPart, Generation, Message, ModelInfo, Request } from '../types.ts';
+import type { Backend, ContentPart, GenerateHooks, Generation, Message, ModelInfo, Request } from '../types.ts';
 import { BackendError, isRetryable, redact } from './backend-error.ts';
 import { createEndpointPool, type Endpoint } from './endpoint-pool.ts';
 import { checkBaseUrl, displayUrl, errorFromNetwork, errorFromResponse, readBodyText, serverMessage } from './http-errors.ts';
@@ -176,7 +176,7 @@ export function createOpenAiBackend(options: OpenAiBackendOptions): Backend {
     });
   }
 
-  async function generate(request: Request, signal: AbortSignal): Promise<Generation> {
+  async function generate(request: Request, signal: AbortSignal, hooks?: GenerateHooks): Promise<Generation> {
     if (request.rawPrompt !== undefined) {
       throw new BackendError(
         'Raw prompts need a backend with a chat-template bypass; the OpenAI chat backend always applies the server\'s chat template.',
@@ -195,7 +195,7 @@ export function createOpenAiBackend(options: OpenAiBackendOptions): Backend {
       }
       tried.add(endpoint.index);
       try {
-        const generation = await generateAt(endpoint, request, { modelId, messages, images }, signal);
+        const generation = await generateAt(endpoint, request, { modelId, messages, images }, signal, hooks);
         pool.release(endpoint, 'ok');
         return generation;
       } catch (e) {
@@ -208,7 +208,7 @@ export function createOpenAiBackend(options: OpenAiBackendOptions): Backend {
     }
   }
 
-  async function generateAt(endpoint: Endpoint, request: Request, prepared: { modelId: string; messages: unknown; images: Uint8Array[] }, signal: AbortSignal): Promise<Generation> {
+  async function generateAt(endpoint: Endpoint, request: Request, prepared: { modelId: string; messages: unknown; images: Uint8Array[] }, signal: AbortSignal, hooks: GenerateHooks | undefined): Promise<Generation> {
     const { modelId, messages, images } = prepared;
     const chatUrl = `${endpoint.base}/chat/completions`;
     for (let attempt = 0; ; attempt++) {
@@ -217,7 +217,7 @@ export function createOpenAiBackend(options: OpenAiBackendOptions): Backend {
       signal.throwIfAborted();
       let reply;
       try {
-        reply = await client.post({ url: chatUrl, headers: headers(true, 'text/event-stream'), body, maxResponseBytes, maxErrorBytes: ERROR_BODY_BYTES }, signal);
+        reply = await client.post({ url: chatUrl, headers: headers(true, 'text/event-stream'), body, maxResponseBytes, maxErrorBytes: ERROR_BODY_BYTES }, signal, hooks);
       } catch (e) {
         throw aborted(signal) ?? scrub(e instanceof TransportError ? errorFromNetwork(e.cause, chatUrl, apiKey, e.phase) : errorFromNetwork(e, chatUrl, apiKey, 'stream'));
       }
@@ -253,7 +253,7 @@ export function createOpenAiBackend(options: OpenAiBackendOptions): Backend {
     maxImages,
     describe,
     generate,
-    client: { workers: client.workers, resetLoopDelay: client.resetLoopDelay, loopDelay: client.loopDelay },
+    client: { workers: client.workers, resetLoopDelay: client.resetLoopDelay, loopDelay: client.loopDelay, ...(client.limitInFlight ? { limitInFlight: client.limitInFlight } : {}) },
     close: client.close,
     endpoints: pool.stats,
   };

@@ -4,18 +4,28 @@
 // the worker, on a clock shared across threads, so a busy main thread (building requests,
 // extracting, scoring, writing the journal) no longer delays the reading of anyone's chunks.
 // Requests go to the worker with the fewest in flight; each worker keeps its own connections.
+// With limitInFlight(n) the workers enforce `--concurrency` themselves (slot-gate.ts), so the
+// caller can hand them requests ahead of need and a finished request's slot is refilled in the
+// worker at once.
 
 import { Worker } from 'node:worker_threads';
 import { BackendError } from '../backends/backend-error.ts';
 import { createAgents, postChatStream, postParams, type ChatReply } from './chat-post.ts';
 import { createOutbox, fromWire, ownBuffer, type ChatPostRequest, type ClientWorkerData, type FromWorker, type ToWorker } from './client-wire.ts';
 import { createLoopDelayMonitor, type LoopDelayMonitor, type LoopDelayStats } from './loop-delay.ts';
+import { mainGate, slotBuffer } from './slot-gate.ts';
+import type { GenerateHooks } from '../types.ts';
 
 export interface ChatClient {
   /** Worker threads reading responses; 0 when they are read on the calling thread. */
   workers: number;
-  /** Sends one request; resolves when the error body or the whole stream has been read. */
-  post(request: ChatPostRequest, signal: AbortSignal): Promise<ChatReply>;
+  /**
+   * Sends one request; resolves when the error body or the whole stream has been read. `hooks` hear
+   * when it waits for a concurrency slot in a worker and when it then goes out (limitInFlight).
+   */
+  post(request: ChatPostRequest, signal: AbortSignal, hooks?: GenerateHooks): Promise<ChatReply>;
+  /** Worker pools only: at most `limit` requests in flight across the workers (0: no limit). */
+  limitInFlight?(limit: number): void;
   /** Starts a new event-loop-delay window on every client thread (and waits for them to be up). */
   resetLoopDelay(): Promise<void>;
   /** Each client thread's event-loop delay since the last reset. */
@@ -54,6 +64,7 @@ export interface ClientPoolOptions {
 interface Pending {
   resolve(value: unknown): void;
   reject(e: unknown): void;
+  hooks?: GenerateHooks | undefined;
 }
 
 interface Slot {
@@ -89,7 +100,8 @@ const WORKER_YOUNG_GENERATION_MB = 8;
 
 export function createClientPool(o: ClientPoolOptions): ChatClient {
   const count = Math.max(1, Math.floor(o.workers));
-  const data: ClientWorkerData = { vlmClientWorker: true, mainTimeOrigin: performance.timeOrigin, ...(o.stallMs ? { stallMs: o.stallMs } : {}) };
+  const buffer = slotBuffer(count);
+  const gate = mainGate(buffer);
   let nextId = 1;
   let closed = false;
   /** Set when a worker died before it ever answered: starting another would fail the same way. */
@@ -97,15 +109,20 @@ export function createClientPool(o: ClientPoolOptions): ChatClient {
   const slots: Slot[] = [];
 
   function spawn(index: number): Slot {
+    const data: ClientWorkerData = { vlmClientWorker: true, mainTimeOrigin: performance.timeOrigin, slots: buffer, index, ...(o.stallMs ? { stallMs: o.stallMs } : {}) };
     const worker = startWorker(data);
     const slot: Slot = { worker, up: false, pending: new Map(), outbox: createOutbox<ToWorker>((batch, transfer) => worker.postMessage(batch, transfer)) };
     worker.unref(); // an idle pool never keeps the process alive
     worker.on('message', (batch: FromWorker[]) => {
       slot.up = true;
       for (const m of batch) {
-        const key = m.type === 'reply' || m.type === 'error' ? m.id : -m.seq;
+        const key = m.type === 'reply' || m.type === 'error' || m.type === 'queued' || m.type === 'sent' ? m.id : -m.seq;
         const p = slot.pending.get(key);
         if (!p) continue;
+        if (m.type === 'queued' || m.type === 'sent') {
+          p.hooks?.[m.type]?.();
+          continue;
+        }
         settle(slot, key);
         if (m.type === 'error') p.reject(fromWire(m.error));
         else if (m.type === 'reply') p.resolve(m.reply);
@@ -121,7 +138,9 @@ export function createClientPool(o: ClientPoolOptions): ChatClient {
         settle(slot, key);
         p.reject(failure);
       }
-      if (!closed && !broken && slots[index] === slot) slots[index] = spawn(index);
+      if (slots[index] !== slot) return; // already replaced ('error', then 'exit')
+      gate.reclaim(index); // the slots its requests held
+      if (!closed && !broken) slots[index] = spawn(index);
     };
     slot.worker.on('error', (e) => stopped(e.message));
     slot.worker.on('exit', (code) => stopped(`exit code ${code}`));
@@ -162,7 +181,7 @@ export function createClientPool(o: ClientPoolOptions): ChatClient {
 
   return {
     workers: count,
-    post(request, signal) {
+    post(request, signal, hooks) {
       if (closed) return Promise.reject(new BackendError('The client was closed.'));
       if (broken) return Promise.reject(new BackendError(broken));
       if (signal.aborted) return Promise.reject(signal.reason);
@@ -176,6 +195,7 @@ export function createClientPool(o: ClientPoolOptions): ChatClient {
           reject(signal.reason);
         };
         track(slot, id, {
+          hooks,
           resolve: (v) => {
             signal.removeEventListener('abort', onAbort);
             resolve(v as ChatReply);
@@ -198,6 +218,7 @@ export function createClientPool(o: ClientPoolOptions): ChatClient {
       await ask<void>('reset-delay');
     },
     loopDelay: () => ask<LoopDelayStats>('delay'),
+    limitInFlight: (limit) => gate.setLimit(limit),
     async close() {
       closed = true;
       await Promise.all(slots.map((s) => s.worker.terminate()));

@@ -1,5 +1,6 @@
 // The messages between the main thread and the client workers. One message out per request and
-// one back per request (never one per chunk), plus the event-loop-delay window. Errors cross the
+// one back per request (never one per chunk; two more when it waited in the worker for a
+// concurrency slot), plus the event-loop-delay window. Errors cross the
 // thread boundary as plain data and are rebuilt on the main thread, so openai.ts maps them exactly
 // as it maps errors thrown on its own thread.
 
@@ -27,6 +28,9 @@ export type ToWorker =
 
 export type FromWorker =
   | { type: 'reply'; id: number; reply: ChatReply }
+  /** The request waits in the worker for a concurrency slot (slot-gate.ts); then 'sent' when it goes out. */
+  | { type: 'queued'; id: number }
+  | { type: 'sent'; id: number }
   | { type: 'error'; id: number; error: WireError }
   | { type: 'delay-reset'; seq: number }
   | { type: 'delay'; seq: number; stats: LoopDelayStats };
@@ -72,6 +76,9 @@ export interface ClientWorkerData {
   vlmClientWorker: true;
   /** The main thread's performance.timeOrigin: workers report times on the main thread's clock. */
   mainTimeOrigin: number;
+  /** The concurrency slots all workers share (slot-gate.ts), and this worker's index in them. */
+  slots: SharedArrayBuffer;
+  index: number;
   /** Test hook: block the worker's event loop this many ms on every turn (an overloaded client). */
   stallMs?: number;
 }

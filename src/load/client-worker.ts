@@ -4,12 +4,16 @@
 // `performance.timeOrigin + performance.now()` and reported on the main thread's scale
 // (its performance.now()), so a request's start, first token and chunks compare directly with
 // every other time the run records. The two timeOrigins agree to tens of microseconds.
+// `--concurrency` is claimed here, in the slots all workers share (slot-gate.ts): a request that
+// finds none waits in this worker's queue, and the worker sends it as soon as a slot frees, its own
+// or another worker's, without asking the main thread.
 
 import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import { createAttemptSignals } from '../run/attempt-signals.ts';
 import { createAgents, postChatStream, postParams } from './chat-post.ts';
-import { createOutbox, toWire, type ClientWorkerData, type FromWorker, type ToWorker } from './client-wire.ts';
+import { createOutbox, toWire, type ChatPostRequest, type ClientWorkerData, type FromWorker, type ToWorker } from './client-wire.ts';
 import { createLoopDelayMonitor } from './loop-delay.ts';
+import { workerGate } from './slot-gate.ts';
 
 export function runClientWorker(port: MessagePort, data: ClientWorkerData): void {
   const offset = performance.timeOrigin - data.mainTimeOrigin;
@@ -30,25 +34,60 @@ export function runClientWorker(port: MessagePort, data: ClientWorkerData): void
     }, 1);
   }
 
+  const gate = workerGate(data.slots, data.index);
+  /** Requests waiting for a slot, oldest first. */
+  const queue = new Map<number, ChatPostRequest>();
+  let waiting = false;
+
+  const start = (id: number, request: ChatPostRequest) => {
+    const controller = signals.take();
+    inFlight.set(id, controller);
+    postChatStream(postParams(request, controller.signal, now, agents))
+      .then(
+        (reply) => send({ type: 'reply', id, reply }),
+        (e: unknown) => {
+          if (!controller.signal.aborted) send({ type: 'error', id, error: toWire(e) });
+        },
+      )
+      .finally(() => {
+        inFlight.delete(id);
+        signals.give(controller);
+        gate.release();
+        pump();
+      });
+  };
+
+  /** Sends queued requests while slots are free; otherwise waits for the shared count to change. */
+  const pump = () => {
+    for (const [id, request] of queue) {
+      if (!gate.tryClaim()) break;
+      queue.delete(id);
+      send({ type: 'sent', id });
+      start(id, request);
+    }
+    if (queue.size === 0 || waiting) return;
+    waiting = true;
+    void gate.changed().then(() => {
+      waiting = false;
+      pump();
+    });
+  };
+
   const handle = (m: ToWorker) => {
     switch (m.type) {
       case 'post': {
-        const controller = signals.take();
-        inFlight.set(m.id, controller);
-        postChatStream(postParams(m.request, controller.signal, now, agents))
-          .then(
-            (reply) => send({ type: 'reply', id: m.id, reply }),
-            (e: unknown) => {
-              if (!controller.signal.aborted) send({ type: 'error', id: m.id, error: toWire(e) });
-            },
-          )
-          .finally(() => {
-            inFlight.delete(m.id);
-            signals.give(controller);
-          });
+        if (queue.size === 0 && gate.tryClaim()) {
+          start(m.id, m.request);
+        } else {
+          queue.set(m.id, m.request);
+          send({ type: 'queued', id: m.id });
+          pump();
+        }
         break;
       }
       case 'abort':
+        // a queued request is dropped unsent
+        if (queue.delete(m.id)) break;
         inFlight.get(m.id)?.abort(new DOMException('The request was aborted.', 'AbortError'));
         break;
       case 'reset-delay':

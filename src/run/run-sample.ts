@@ -7,7 +7,7 @@ import { BackendError } from '../backends/backend-error.ts';
 import { conversationPrompt, type PriorTurn } from '../conversation/conversation-prompt.ts';
 import { combineImages, decodeImage } from '../data/image.ts';
 import { llama3RawPrompt } from '../prompt-style/llama3-dialog.ts';
-import type { Backend, ContentPart, ErrorKind, Generation, ImageInput, Request, Sample, SampleResult, StyledSuite } from '../types.ts';
+import type { Backend, ContentPart, ErrorKind, GenerateHooks, Generation, ImageInput, Request, Sample, SampleResult, StyledSuite } from '../types.ts';
 import { createAttemptSignals, type AttemptSignals } from './attempt-signals.ts';
 
 export interface RunSampleParams {
@@ -206,13 +206,23 @@ async function attempts(p: RunSampleParams, request: Request, signals: AttemptSi
     // AbortSignal.timeout cost a measurable share of a request at high concurrency on Node 20.)
     const attemptController = signals.take();
     let timedOut = false;
-    const timer = setTimeout(() => {
+    const onTimeout = () => {
       timedOut = true;
       attemptController.abort(new DOMException(`no response within ${p.timeoutMs} ms`, 'TimeoutError'));
-    }, p.timeoutMs);
+    };
+    let timer = setTimeout(onTimeout, p.timeoutMs);
+    // A request that waits in the client for a concurrency slot (client workers that enforce
+    // --concurrency themselves, slot-gate.ts) is timed from when it goes out, not while it waits.
+    const hooks: GenerateHooks = {
+      queued: () => clearTimeout(timer),
+      sent: () => {
+        clearTimeout(timer);
+        timer = setTimeout(onTimeout, p.timeoutMs);
+      },
+    };
     const signal = attemptController.signal;
     try {
-      const gen = await backend.generate(request, signal);
+      const gen = await backend.generate(request, signal, hooks);
       const images = request.messages.reduce((n, m) => n + m.content.filter((c) => c.type === 'image').length, 0);
       // Object.assign, not a spread: see sample-spill.ts on spreads in hot paths
       return Object.assign(scoreOne(suite, sample, gen.text, gen, attempt), { images });

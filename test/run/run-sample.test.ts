@@ -1,6 +1,7 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { BackendError } from '../../src/backends/backend-error.ts';
-import { backoffMs, RunAborted, runSample } from '../../src/run/run-sample.ts';
+import { backoffMs, prepareRequest, RunAborted, runSample } from '../../src/run/run-sample.ts';
+import type { Backend, GenerateHooks } from '../../src/types.ts';
 import { fakeSample, fakeSuite, scriptedBackend, waitOrAbort } from '../helpers/fake-suite.ts';
 
 const noSleep = async () => {};
@@ -47,6 +48,49 @@ describe('runSample', () => {
     });
     const r = await runSample({ ...base, timeoutMs: 50, sample: await fakeSample('1', '7'), backend });
     expect(r).toMatchObject({ state: 'errored', error: { kind: 'timeout' } });
+  });
+
+  it('stops the time limit while the request waits in the client for a slot, and starts it when the request goes out', async () => {
+    const sample = await fakeSample('1', '7');
+    let hooks: GenerateHooks = {};
+    let signal = new AbortController().signal;
+    let finish: (text: string) => void = () => {};
+    const backend: Backend = {
+      id: 'queued',
+      maxImages: 8,
+      describe: async () => ({ id: 'queued', backend: 'queued', dtype: null }),
+      generate: (_request, s, h) =>
+        new Promise((resolve, reject) => {
+          hooks = h ?? {};
+          signal = s;
+          finish = (text) => resolve({ text, outputTokens: 1, tokenSource: 'estimate', timing: null });
+          s.addEventListener('abort', () => reject(s.reason), { once: true });
+        }),
+    };
+    const prepared = await prepareRequest({ suite: fakeSuite, sample, backend });
+    const called = () => new Promise((resolve) => setImmediate(resolve)); // setImmediate is not faked
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      const answered = runSample({ ...base, timeoutMs: 1000, sample, backend, prepared });
+      await called();
+      hooks.queued!();
+      vi.advanceTimersByTime(5000); // five limits waiting for a slot: not a timeout
+      expect(signal.aborted).toBe(false);
+      hooks.sent!();
+      vi.advanceTimersByTime(900);
+      finish('7');
+      expect(await answered).toMatchObject({ state: 'scored', score: 1, attempts: 1 });
+
+      const late = runSample({ ...base, timeoutMs: 1000, maxRetries: 0, sample, backend, prepared });
+      await called();
+      hooks.queued!();
+      vi.advanceTimersByTime(5000);
+      hooks.sent!();
+      vi.advanceTimersByTime(1000); // sent, then no answer within the limit
+      expect(await late).toMatchObject({ state: 'errored', error: { kind: 'timeout' } });
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('marks a corrupt image as an input error without calling the backend', async () => {

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { resolveLocalDataset, suiteOptions } from '../../src/data/dataset.ts';
 import { openJournal } from '../../src/run/journal.ts';
-import { runSuite } from '../../src/run/run-suite.ts';
+import { aheadOfNeed, runSuite } from '../../src/run/run-suite.ts';
 import type { Backend, Sample, StyledSuite } from '../../src/types.ts';
 import { getStyledSuite } from '../../suites/index.ts';
 
@@ -74,5 +74,58 @@ describe('runSuite: the first wave', () => {
     expect(log.slice(0, 3).every((l) => l.startsWith('prepare'))).toBe(true);
     expect(new Set(sent)).toEqual(new Set(prepared));
     expect(sent).toHaveLength(3);
+  });
+});
+
+describe('runSuite: requests ahead of need for client workers that enforce --concurrency', () => {
+  /** Samples in generate() at once, and what the client was told, with a client that can limit itself. */
+  async function inFlight(o: { concurrency: number; limit: number; requestRate?: number; cap: number }) {
+    const base = getStyledSuite('vqav2');
+    const datasets = await Promise.all(base.datasets(suiteOptions({})).map((spec) => resolveLocalDataset(base, spec, 'sample')));
+    const limits: number[] = [];
+    let active = 0;
+    let started = 0;
+    let most = 0;
+    const backend: Backend = {
+      id: 'stub',
+      maxImages: 1,
+      describe: async () => ({ id: 'stub', backend: 'stub', dtype: null }),
+      client: { workers: 1, resetLoopDelay: async () => {}, loopDelay: async () => [], limitInFlight: (n) => limits.push(n) },
+      async generate() {
+        started++;
+        most = Math.max(most, ++active);
+        // held until as many as the caller may have at once are in (or the selection is all sent)
+        while (active < o.cap && started < o.limit) await new Promise((resolve) => setImmediate(resolve));
+        active--;
+        return { text: 'yes', outputTokens: 1, tokenSource: 'none', timing: null };
+      },
+    };
+    const journal = openJournal(join(mkdtempSync(join(tmpdir(), 'run-suite-')), 'samples.jsonl'));
+    const outcome = await runSuite({
+      suite: base,
+      datasets,
+      backend,
+      journal,
+      concurrency: o.concurrency,
+      timeoutMs: 10_000,
+      maxRetries: 0,
+      retryErrors: false,
+      total: null,
+      signal: new AbortController().signal,
+      limit: o.limit,
+      ...(o.requestRate ? { requestRate: o.requestRate } : {}),
+    });
+    return { produced: outcome.produced, limits, most };
+  }
+
+  it('hands the client a quarter of --concurrency more, and tells it to hold --concurrency', async () => {
+    const r = await inFlight({ concurrency: 8, limit: 16, cap: 8 + aheadOfNeed(8) });
+    expect(aheadOfNeed(8)).toBe(2);
+    expect(r).toEqual({ produced: 16, limits: [8], most: 10 });
+  });
+
+  it('sends nothing ahead with --request-rate: a request goes out at its time, the limit stays here', async () => {
+    const r = await inFlight({ concurrency: 8, limit: 16, requestRate: 1e6, cap: 8 });
+    expect(r).toEqual({ produced: 16, limits: [0], most: 8 });
   });
 });
