@@ -13,6 +13,25 @@ import { aheadOfNeed, runSuite } from '../../src/run/run-suite.ts';
 import type { Backend, Sample, StyledSuite } from '../../src/types.ts';
 import { getStyledSuite } from '../../suites/index.ts';
 
+/** Runs VQAv2's bundled sample through a backend, journaled in a fresh folder. */
+async function runStub(o: { suite: StyledSuite; backend: Backend; concurrency: number; limit: number; requestRate?: number }) {
+  const datasets = await Promise.all(o.suite.datasets(suiteOptions({})).map((spec) => resolveLocalDataset(o.suite, spec, 'sample')));
+  return runSuite({
+    suite: o.suite,
+    datasets,
+    backend: o.backend,
+    journal: openJournal(join(mkdtempSync(join(tmpdir(), 'run-suite-')), 'samples.jsonl')),
+    concurrency: o.concurrency,
+    timeoutMs: 10_000,
+    maxRetries: 0,
+    retryErrors: false,
+    total: null,
+    signal: new AbortController().signal,
+    limit: o.limit,
+    ...(o.requestRate ? { requestRate: o.requestRate } : {}),
+  });
+}
+
 /** VQAv2's bundled sample through a stub backend, with every request prepared and every request sent logged in order. */
 async function run(o: { concurrency: number; limit: number }) {
   const base = getStyledSuite('vqav2');
@@ -25,7 +44,6 @@ async function run(o: { concurrency: number; limit: number }) {
       return base.prompt(s);
     },
   };
-  const datasets = await Promise.all(base.datasets(suiteOptions({})).map((spec) => resolveLocalDataset(base, spec, 'sample')));
   const backend: Backend = {
     id: 'stub',
     maxImages: 1,
@@ -36,20 +54,7 @@ async function run(o: { concurrency: number; limit: number }) {
       return { text: 'yes', outputTokens: 1, tokenSource: 'none', timing: null };
     },
   };
-  const journal = openJournal(join(mkdtempSync(join(tmpdir(), 'run-suite-')), 'samples.jsonl'));
-  const outcome = await runSuite({
-    suite,
-    datasets,
-    backend,
-    journal,
-    concurrency: o.concurrency,
-    timeoutMs: 10_000,
-    maxRetries: 0,
-    retryErrors: false,
-    total: null,
-    signal: new AbortController().signal,
-    limit: o.limit,
-  });
+  const outcome = await runStub({ suite, backend, ...o });
   const prepared = log.filter((l) => l.startsWith('prepare')).map((l) => l.slice(8));
   const sent = log.filter((l) => l.startsWith('send')).map((l) => l.slice(5));
   return { log, outcome, prepared, sent };
@@ -81,7 +86,6 @@ describe('runSuite: requests ahead of need for client workers that enforce --con
   /** Samples in generate() at once, and what the client was told, with a client that can limit itself. */
   async function inFlight(o: { concurrency: number; limit: number; requestRate?: number; cap: number }) {
     const base = getStyledSuite('vqav2');
-    const datasets = await Promise.all(base.datasets(suiteOptions({})).map((spec) => resolveLocalDataset(base, spec, 'sample')));
     const limits: number[] = [];
     let active = 0;
     let started = 0;
@@ -100,21 +104,7 @@ describe('runSuite: requests ahead of need for client workers that enforce --con
         return { text: 'yes', outputTokens: 1, tokenSource: 'none', timing: null };
       },
     };
-    const journal = openJournal(join(mkdtempSync(join(tmpdir(), 'run-suite-')), 'samples.jsonl'));
-    const outcome = await runSuite({
-      suite: base,
-      datasets,
-      backend,
-      journal,
-      concurrency: o.concurrency,
-      timeoutMs: 10_000,
-      maxRetries: 0,
-      retryErrors: false,
-      total: null,
-      signal: new AbortController().signal,
-      limit: o.limit,
-      ...(o.requestRate ? { requestRate: o.requestRate } : {}),
-    });
+    const outcome = await runStub({ suite: base, backend, ...o });
     return { produced: outcome.produced, limits, most };
   }
 
