@@ -26,7 +26,7 @@ export interface YoungGenerationDeps {
   newSpaceBytes?: () => number;
   /** Sets a V8 flag (v8.setFlagsFromString by default). */
   setFlag?: (flag: string) => void;
-  /** Calls `check` after every garbage collection; returns a function that stops calling it. */
+  /** Calls `check` after every garbage collection (for the rest of the process); returns a function that stops calling it. */
   afterGc?: (check: () => void) => () => void;
 }
 
@@ -40,16 +40,24 @@ function afterGc(check: () => void): () => void {
   return () => observer.disconnect();
 }
 
-/** Freezes the young generation once it reaches half of `capMb` (see above). */
+/**
+ * Freezes the young generation once it reaches half of `capMb` (see above), and keeps it frozen:
+ * V8 resets `--semi-space-growth-factor` to 2 whenever it creates an isolate (heap.cc,
+ * Heap::ConfigureHeap raises any factor under 2), so every worker thread started later (the openai
+ * backend's client workers) would let the main thread's young generation grow again (measured:
+ * 32 MiB in every openai run, 8 MiB with replay). So the flag is set again after every collection
+ * once the cap has been reached; setting a flag costs microseconds, a collection far more.
+ */
 export function capYoungGeneration(capMb: number = YOUNG_GENERATION_CAP_MB, deps: YoungGenerationDeps = {}): void {
   const size = deps.newSpaceBytes ?? newSpaceBytes;
   const setFlag = deps.setFlag ?? setFlagsFromString;
   const freezeAt = (capMb / 2) * 2 ** 20;
-  const freeze = () => setFlag('--semi-space-growth-factor=1');
-  if (size() >= freezeAt) return freeze();
-  const stop = (deps.afterGc ?? afterGc)(() => {
-    if (size() < freezeAt) return;
-    freeze();
-    stop();
-  });
+  let frozen = false;
+  const check = () => {
+    if (!frozen && size() < freezeAt) return;
+    frozen = true;
+    setFlag('--semi-space-growth-factor=1');
+  };
+  check();
+  (deps.afterGc ?? afterGc)(check);
 }
