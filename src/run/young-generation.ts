@@ -43,10 +43,11 @@ function afterGc(check: () => void): () => void {
 /**
  * Freezes the young generation once it reaches half of `capMb` (see above), and keeps it frozen:
  * V8 resets `--semi-space-growth-factor` to 2 whenever it creates an isolate (heap.cc,
- * Heap::ConfigureHeap raises any factor under 2), so every worker thread started later (the openai
- * backend's client workers) would let the main thread's young generation grow again (measured:
- * 32 MiB in every openai run, 8 MiB with replay). So the flag is set again after every collection
- * once the cap has been reached; setting a flag costs microseconds, a collection far more.
+ * Heap::ConfigureHeap raises any factor under 2; measured: the flag set, a Worker started, the main
+ * young generation then grows from 2 to 32 MiB), so the worker threads started later (the openai
+ * backend's client workers) let the main thread's young generation grow again (32 MiB in every
+ * openai run, 8 MiB with replay). So the flag is set again after every collection once the cap has
+ * been reached; setting a flag costs microseconds, a collection far more.
  */
 export function capYoungGeneration(capMb: number = YOUNG_GENERATION_CAP_MB, deps: YoungGenerationDeps = {}): void {
   const size = deps.newSpaceBytes ?? newSpaceBytes;
