@@ -141,6 +141,11 @@ export const mergeSchema = z.object({
       hosts: z.array(z.string()),
       samples: z.number().int(),
       samplesSha256: z.string(),
+      /**
+       * The shard's own energy as its results.json reported it (its GPUs over its generation
+       * windows), or null when it measured none; absent in merges made before energy was merged.
+       */
+      energy: energySchema.nullable().optional(),
     }),
   ),
 });

@@ -1,5 +1,5 @@
 // What report.md says about sharding: a shard's report says it is one part, a merged report which
-// shards it pools (and whether some are missing) and each shard's own performance figures.
+// shards it pools (and whether some are missing) and each shard's own performance and energy figures.
 
 import type { Results } from './schema.ts';
 
@@ -34,6 +34,21 @@ export function shardLines(results: Results, cell: (text: string) => string): st
         `| ${s.id} | ${p.shard} | ${cell(hosts.get(p.shard) ?? '')} | ${fixed(p.durationSec, 1)} | ${fixed(p.requestsPerSec, 2)} | ${fixed(p.outputTokensPerSec, 1)} | ${fixed(p.ttftMs?.p50, 1)} | ${fixed(p.ttftMs?.p99, 1)} | ${p.timedSamples} |`,
       );
     }
+  }
+  return [...lines, ...shardEnergyLines(m, cell)];
+}
+
+/** Each shard's own energy (merge.sources[].energy), beside the merged figure on the Energy line. */
+function shardEnergyLines(m: NonNullable<Results['merge']>, cell: (text: string) => string): string[] {
+  if (m.sources.every((s) => s.energy === undefined)) return [];
+  const lines = ['', '| shard | GPUs | energy J | generation s | mean W | J/out tok | out tok/J | source |', '|---:|---:|---:|---:|---:|---:|---:|---|'];
+  for (const s of m.sources) {
+    const e = s.energy;
+    lines.push(
+      e
+        ? `| ${s.index} | ${e.perGpu.length} | ${fixed(e.energyJ, 1)} | ${fixed(e.durationSec, 1)} | ${fixed(e.avgPowerW, 1)} | ${fixed(e.joulesPerOutputToken, 4)} | ${fixed(e.outputTokensPerJoule, 3)} | ${cell(e.source)} |`
+        : `| ${s.index} | n/a | not measured | | | | | |`,
+    );
   }
   return lines;
 }

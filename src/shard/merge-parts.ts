@@ -1,6 +1,7 @@
 // The parts of a merged results.json that come from the shards' own results rather than from
 // re-scoring: each shard's perf figures (kept beside the pooled ones), the judge's counters, the
-// memory peaks, and notices about how the shards ran.
+// memory peaks, the hardware and its label, and notices about how the shards ran (energy is
+// merge-energy.ts's).
 
 import type { JudgeOutcome } from '../judge/judge-suite.ts';
 import type { Results, ShardPerf, SuiteResult } from '../report/schema.ts';
@@ -83,11 +84,33 @@ function gpuOf(r: Results): string {
   return gpu ? `${r.hardware.gpuCount}x ${gpu.model ?? gpu.name ?? 'GPU'}` : 'no GPU';
 }
 
-/** Notices the shards gave, once each, and one when they ran on different hardware. */
+/** The shards' hardware labels, once each, in shard order (`no GPU` for a shard without one). */
+function labelsOf(shards: readonly ShardInput[]): string[] {
+  return [...new Set(shards.map((s) => s.results.hardware.label ?? 'no GPU'))];
+}
+
+/**
+ * The merged run's hardware: the first shard's GPUs (the notices say when the shards differ), with a
+ * label that holds for every shard, `mixed (a, b)` when theirs differ, and the merged energy's note
+ * in place of the first shard's own.
+ */
+export function mergedHardware(shards: readonly ShardInput[], energyNote: string | null): Results['hardware'] {
+  const first = shards[0].results.hardware;
+  const labels = labelsOf(shards);
+  return {
+    ...first,
+    label: labels.length > 1 ? `mixed (${labels.join(', ')})` : first.label,
+    notes: [...first.notes.filter((n) => !n.startsWith('energy: ')), ...(energyNote ? [energyNote] : [])],
+  };
+}
+
+/** Notices the shards gave, once each, and one when they ran on different hardware or under different labels. */
 export function mergedNotices(shards: readonly ShardInput[]): string[] {
   const notices = [...new Set(shards.flatMap((s) => s.results.notices))];
   const kinds = [...new Set(shards.map((s) => gpuOf(s.results)))];
   if (kinds.length > 1) notices.push(`The shards ran on different hardware (${kinds.join(', ')}); the merged performance figures mix them, and hardware below is shard ${shards[0].file.index}'s.`);
+  const labels = labelsOf(shards);
+  if (labels.length > 1) notices.push(`The shards carry different hardware labels (${labels.join(', ')}); the merged run's label is mixed.`);
   return notices;
 }
 

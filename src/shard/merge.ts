@@ -9,6 +9,8 @@
 //    dataset order, CIDEr-D over the whole corpus, the bootstrap over every sample), perf pools
 //    every timed request over the union of the shards' generation intervals (perf.ts), and the
 //    suite's entry is built by the same builder (suite-result.ts).
+// 5. Energy is the shards' joules and tokens added up, or null when a shard measured none
+//    (merge-energy.ts).
 
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
@@ -36,7 +38,8 @@ import { runFailures } from '../run/run-verdict.ts';
 import { suiteResultOf } from '../run/suite-result.ts';
 import type { StyledSuite } from '../types.ts';
 import { readShardSet, type ShardInput, type ShardSet } from './merge-inputs.ts';
-import { hostsOf, judgedOutcomes, mergedJudge, mergedMemory, mergedNotices, shardPerfs } from './merge-parts.ts';
+import { mergedEnergy } from './merge-energy.ts';
+import { hostsOf, judgedOutcomes, mergedHardware, mergedJudge, mergedMemory, mergedNotices, shardPerfs } from './merge-parts.ts';
 import { checkAssignment, inRanges, unionJournals } from './merge-union.ts';
 import { selectionFingerprint } from './shard-selection.ts';
 
@@ -180,6 +183,9 @@ async function mergeInto(p: MergeParams & { set: ShardSet; scratch: string }): P
   writeFileSync(join(p.out, 'config.json'), `${JSON.stringify(savedConfig, null, 2)}\n`);
   const partial = set.missing.length > 0;
   const notices = mergedNotices(shards);
+  // each shard measured its own GPUs over its own windows: summed, or null when some shard has none
+  const energy = mergedEnergy(shards);
+  if (energy.notice) notices.push(energy.notice);
   if (partial) {
     notices.unshift(
       `PARTIAL: shard${set.missing.length > 1 ? 's' : ''} ${set.missing.map((i) => `${i}/${count}`).join(', ')} missing; these results cover ${shards.length} of ${count} shards, not the whole selection (gate refuses them).`,
@@ -193,15 +199,16 @@ async function mergeInto(p: MergeParams & { set: ShardSet; scratch: string }): P
     notices,
     harness: harnessInfo(),
     model: first.results.model,
-    hardware: first.results.hardware,
+    hardware: mergedHardware(shards, energy.note),
     server: null,
     suites: suiteResults,
+    energy: energy.energy,
     merge: {
       shards: count,
       merged: shards.map((s) => s.file.index),
       missing: set.missing,
       partial,
-      sources: shards.map((s) => ({ index: s.file.index, runId: s.results.runId, hosts: hostsOf(s), samples: s.file.samples, samplesSha256: s.file.samplesSha256 })),
+      sources: shards.map((s) => ({ index: s.file.index, runId: s.results.runId, hosts: hostsOf(s), samples: s.file.samples, samplesSha256: s.file.samplesSha256, energy: s.results.energy ?? null })),
     },
     memory: mergedMemory(shards),
   };

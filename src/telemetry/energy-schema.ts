@@ -7,6 +7,8 @@ import { z } from 'zod';
 
 const perGpuEnergySchema = z.object({
   index: z.number().int(),
+  /** In a merged run (`vlm-harness merge`): the shard whose node this GPU is; indexes repeat across shards. */
+  shard: z.number().int().optional(),
   avgPowerW: z.number(),
   energyJ: z.number(),
   /** This GPU's share of the energy per output token of the whole run. */
@@ -15,7 +17,10 @@ const perGpuEnergySchema = z.object({
 });
 
 export const energySchema = z.object({
-  /** energyJ / durationSec, all GPUs together (W). */
+  /**
+   * energyJ / durationSec, all GPUs together (W). In a merged run: every shard's GPUs, over the time
+   * any shard was generating.
+   */
   avgPowerW: z.number(),
   /** Power integrated over the generation windows (J), all GPUs together. */
   energyJ: z.number(),
@@ -24,7 +29,10 @@ export const energySchema = z.object({
   outputTokensPerJoule: z.number().nullable(),
   /** The tool and field the power came from, e.g. `amd-smi socket_power`, `nvidia-smi power.draw`. */
   source: z.string(),
-  /** Seconds of generation the energy covers (the suites' timed windows of this invocation). */
+  /**
+   * Seconds of generation the energy covers (the suites' timed windows of this invocation); in a
+   * merged run the union of the shards' windows on the wall clock.
+   */
   durationSec: z.number(),
   /** Output tokens generated in those windows. */
   outputTokens: z.number().int(),
