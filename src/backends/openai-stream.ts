@@ -14,14 +14,14 @@
 // `maxBytes` bounds the body (sse.ts): past it the read stops with a final BackendError.
 // streamGeneration turns a finished read into the Generation (or the error) the backend returns;
 // reading and interpreting need no fetch, so a client in a worker thread can reuse both. A stream
-// is read from a ReadableStream (readChatStream) or push by push from a socket's reads
-// (createChatStreamReader); both interpret every event with chatEvent.
+// is read push by push from a socket's reads (createChatStreamReader), each event interpreted by
+// chatEvent.
 
 import type { Generation } from '../types.ts';
 import { BackendError } from './backend-error.ts';
 import { displayUrl, serverMessage } from './http-errors.ts';
 import { redact } from './redact.ts';
-import { createSseReader, readSse, type SseStats } from './sse.ts';
+import { createSseReader, type SseStats } from './sse.ts';
 
 export interface ChatStreamResult {
   text: string;
@@ -40,13 +40,6 @@ export interface ChatStreamResult {
   events: number;
   bytes: number;
   head: string;
-}
-
-export interface ReadChatStreamOptions {
-  now: () => number;
-  signal?: AbortSignal;
-  /** Largest body accepted (--max-response-bytes); unbounded when absent. */
-  maxBytes?: number;
 }
 
 type Json = Record<string, unknown>;
@@ -69,16 +62,6 @@ function withStats(result: ChatStreamResult, stats: SseStats): ChatStreamResult 
   result.bytes = stats.bytes;
   result.head = stats.head;
   return result;
-}
-
-export async function readChatStream(
-  body: ReadableStream<Uint8Array>,
-  options: ReadChatStreamOptions,
-): Promise<ChatStreamResult> {
-  const stats: SseStats = { bytes: 0, events: 0, head: '' };
-  const result = emptyResult();
-  for await (const event of readSse(body, { ...options, stats })) chatEvent(result, event.data, event.arrivalMs);
-  return withStats(result, stats);
 }
 
 /** A stream read push by push (chat-post.ts: a socket's reads, parsed in the callback that delivered each). */

@@ -155,8 +155,6 @@ function mib(bytes: number): string {
 export interface SseReaderOptions {
   /** A body larger than this many bytes stops the read with a BackendError (none by default). */
   maxBytes?: number;
-  /** Filled in during the read. */
-  stats?: SseStats;
   /** Called with each event's data as the bytes that complete it are pushed. */
   onData(data: string): void;
 }
@@ -170,12 +168,11 @@ export interface SseReader {
 /**
  * One response body read as an event stream, from the reads as they arrive: counts its bytes
  * against maxBytes, keeps its head and counts its events. Push-based, so a client reading a
- * socket's 'data' events parses each read in the callback that delivered it; readSse drives it
- * from a ReadableStream.
+ * socket's 'data' events parses each read in the callback that delivered it.
  */
 export function createSseReader(o: SseReaderOptions): SseReader {
   const maxBytes = o.maxBytes ?? Number.POSITIVE_INFINITY;
-  const stats = o.stats ?? { bytes: 0, events: 0, head: '' };
+  const stats: SseStats = { bytes: 0, events: 0, head: '' };
   const parser = createSseParser();
   const onData = o.onData;
   const onEvent = (data: string): void => {
@@ -196,56 +193,4 @@ export function createSseReader(o: SseReaderOptions): SseReader {
       parser.push(bytes, onEvent);
     },
   };
-}
-
-export interface ReadSseOptions {
-  /** Monotonic clock in ms; performance.now() by default. */
-  now?: () => number;
-  /** Cancels the read; the generator then throws the signal's reason. */
-  signal?: AbortSignal;
-  /** The read stops with a BackendError once the body exceeds this many bytes (none by default). */
-  maxBytes?: number;
-  /** Filled in during the read. */
-  stats?: SseStats;
-}
-
-/** Yields the events of an SSE byte stream as they arrive, each with its arrival time. */
-export async function* readSse(
-  stream: ReadableStream<Uint8Array>,
-  options: ReadSseOptions = {},
-): AsyncGenerator<SseEvent, void, undefined> {
-  const now = options.now ?? (() => performance.now());
-  const signal = options.signal;
-  const reader = stream.getReader();
-  const events: string[] = [];
-  const sse = createSseReader({
-    ...(options.maxBytes !== undefined ? { maxBytes: options.maxBytes } : {}),
-    ...(options.stats ? { stats: options.stats } : {}),
-    onData: (data) => events.push(data),
-  });
-  const onAbort = (): void => {
-    reader.cancel(signal?.reason).catch(() => {});
-  };
-  signal?.addEventListener('abort', onAbort, { once: true });
-  let finished = false;
-  try {
-    signal?.throwIfAborted();
-    for (;;) {
-      const { done, value } = await reader.read();
-      signal?.throwIfAborted();
-      if (done) {
-        finished = true;
-        return;
-      }
-      const arrivalMs = now();
-      sse.push(value);
-      for (let i = 0; i < events.length; i++) yield { data: events[i], arrivalMs };
-      events.length = 0;
-    }
-  } finally {
-    signal?.removeEventListener('abort', onAbort);
-    // The consumer stopped early (e.g. at [DONE]) or failed: release the connection.
-    if (!finished) await reader.cancel().catch(() => {});
-    reader.releaseLock();
-  }
 }

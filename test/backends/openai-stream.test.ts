@@ -1,39 +1,26 @@
 import { describe, expect, it } from 'vitest';
-import { createChatStreamReader, readChatStream, type ChatStreamResult } from '../../src/backends/openai-stream.ts';
+import { createChatStreamReader, type ChatStreamResult } from '../../src/backends/openai-stream.ts';
 
 const enc = new TextEncoder();
 
-/** One read per event, so a clock that ticks per read gives each event its own arrival time. */
-function eventsStream(events: unknown[]): ReadableStream<Uint8Array> {
-  let i = 0;
-  return new ReadableStream<Uint8Array>({
-    pull(c) {
-      if (i === events.length) return c.close();
-      const e = events[i++];
-      c.enqueue(enc.encode(`data: ${typeof e === 'string' ? e : JSON.stringify(e)}\n\n`));
-    },
-  });
-}
-
-function ticking(step = 10): () => number {
-  let t = 0;
-  return () => (t += step);
+/** Each event pushed as its own read, the reads arriving 10 ms apart from 10 ms. */
+function readEvents(events: unknown[]): ChatStreamResult {
+  const r = createChatStreamReader();
+  events.forEach((e, i) => r.push(enc.encode(`data: ${typeof e === 'string' ? e : JSON.stringify(e)}\n\n`), 10 * (i + 1)));
+  return r.end();
 }
 
 const delta = (d: Record<string, unknown>, usage: unknown = null) => ({ choices: [{ index: 0, delta: d, finish_reason: null }], usage });
 
-describe('readChatStream', () => {
-  it('times choice events only: role delta first, usage chunk and [DONE] excluded', async () => {
-    const s = await readChatStream(
-      eventsStream([
-        delta({ role: 'assistant', content: '' }),
-        delta({ content: 'Hel' }),
-        delta({ content: 'lo' }),
-        { choices: [], usage: { prompt_tokens: 12, completion_tokens: 2, total_tokens: 14 } },
-        '[DONE]',
-      ]),
-      { now: ticking() },
-    );
+describe('createChatStreamReader, one event per read', () => {
+  it('times choice events only: role delta first, usage chunk and [DONE] excluded', () => {
+    const s = readEvents([
+      delta({ role: 'assistant', content: '' }),
+      delta({ content: 'Hel' }),
+      delta({ content: 'lo' }),
+      { choices: [], usage: { prompt_tokens: 12, completion_tokens: 2, total_tokens: 14 } },
+      '[DONE]',
+    ]);
     expect(s).toEqual({
       text: 'Hello',
       firstTokenMs: 10,
@@ -49,30 +36,27 @@ describe('readChatStream', () => {
     });
   });
 
-  it('takes the last usage when every chunk carries one (continuous_usage_stats)', async () => {
-    const s = await readChatStream(
-      eventsStream([delta({ content: 'a' }, { prompt_tokens: 3, completion_tokens: 1 }), delta({ content: 'b' }, { prompt_tokens: 3, completion_tokens: 2 })]),
-      { now: ticking() },
-    );
+  it('takes the last usage when every chunk carries one (continuous_usage_stats)', () => {
+    const s = readEvents([delta({ content: 'a' }, { prompt_tokens: 3, completion_tokens: 1 }), delta({ content: 'b' }, { prompt_tokens: 3, completion_tokens: 2 })]);
     expect([s.completionTokens, s.promptTokens, s.done]).toEqual([2, 3, false]);
   });
 
-  it('keeps the last finish_reason, so a stream cut short can be told from one that ended without [DONE]', async () => {
-    const finished = await readChatStream(eventsStream([delta({ content: 'a' }), { choices: [{ index: 0, delta: {}, finish_reason: 'stop' }] }]), { now: ticking() });
+  it('keeps the last finish_reason, so a stream cut short can be told from one that ended without [DONE]', () => {
+    const finished = readEvents([delta({ content: 'a' }), { choices: [{ index: 0, delta: {}, finish_reason: 'stop' }] }]);
     expect([finished.finishReason, finished.done]).toEqual(['stop', false]);
-    const cut = await readChatStream(eventsStream([delta({ content: 'a' })]), { now: ticking() });
+    const cut = readEvents([delta({ content: 'a' })]);
     expect([cut.finishReason, cut.done]).toEqual([undefined, false]);
   });
 
-  it('throws on an error chunk (OpenAI and vLLM shapes), retryable for 5xx codes', async () => {
-    await expect(readChatStream(eventsStream([delta({ content: 'a' }), { error: { message: 'engine dead', code: 500 } }]), { now: ticking() }))
-      .rejects.toMatchObject({ name: 'BackendError', retryable: true, status: 500, message: expect.stringContaining('engine dead') });
-    await expect(readChatStream(eventsStream([{ object: 'error', message: 'bad image', type: 'BadRequestError', code: 400 }]), { now: ticking() }))
-      .rejects.toMatchObject({ retryable: false, message: expect.stringContaining('bad image') });
+  it('throws on an error chunk (OpenAI and vLLM shapes), retryable for 5xx codes', () => {
+    expect(() => readEvents([delta({ content: 'a' }), { error: { message: 'engine dead', code: 500 } }]))
+      .toThrow(expect.objectContaining({ name: 'BackendError', retryable: true, status: 500, message: expect.stringContaining('engine dead') }));
+    expect(() => readEvents([{ object: 'error', message: 'bad image', type: 'BadRequestError', code: 400 }]))
+      .toThrow(expect.objectContaining({ retryable: false, message: expect.stringContaining('bad image') }));
   });
 
-  it('throws on a chunk that is not JSON', async () => {
-    await expect(readChatStream(eventsStream(['{"choices": [']), { now: ticking() })).rejects.toMatchObject({ name: 'BackendError' });
+  it('throws on a chunk that is not JSON', () => {
+    expect(() => readEvents(['{"choices": ['])).toThrow(expect.objectContaining({ name: 'BackendError' }));
   });
 });
 
@@ -99,20 +83,9 @@ describe('createChatStreamReader (reads pushed as they arrive)', () => {
     return r.end();
   }
 
-  it('gives what readChatStream gives, the arrival being the read that completed each event, at every split', async () => {
+  it('gives the same result at every split, the arrival being the read that completed each event', () => {
     const whole = readAt([]);
     expect(whole).toMatchObject({ text: 'naïve ☃ x', chunkMs: [100, 100, 100, 100], contentChunks: 2, promptTokens: 4, completionTokens: 3, done: true, finishReason: 'stop', events: 6, bytes: bytes.length });
-    let i = 0;
-    const fromStream = await readChatStream(
-      new ReadableStream<Uint8Array>({
-        pull(c) {
-          if (i++ === 0) c.enqueue(bytes);
-          else c.close();
-        },
-      }),
-      { now: () => 100 },
-    );
-    expect(fromStream).toEqual(whole);
     for (let cut = 0; cut <= bytes.length; cut++) {
       const s = readAt([cut]);
       expect({ ...s, chunkMs: [], firstTokenMs: 0, endMs: 0, head: '' }, `cut at ${cut}`).toEqual({ ...whole, chunkMs: [], firstTokenMs: 0, endMs: 0, head: '' });

@@ -1,25 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { createSseParser, createSseReader, readSse, type SseParser, type SseStats } from '../../src/backends/sse.ts';
+import { createSseParser, createSseReader, type SseParser } from '../../src/backends/sse.ts';
 import { seededUniform } from '../../src/run/stats.ts';
 
 const enc = new TextEncoder();
 
-function streamOf(chunks: Uint8Array[], onCancel?: () => void): ReadableStream<Uint8Array> {
-  let i = 0;
-  return new ReadableStream<Uint8Array>({
-    pull(controller) {
-      if (i < chunks.length) controller.enqueue(chunks[i++]);
-      else controller.close();
-    },
-    cancel() {
-      onCancel?.();
-    },
-  });
-}
-
-async function collect(chunks: Uint8Array[]): Promise<string[]> {
+/** The events of a body that arrives in these reads, as the client's reader parses them. */
+function collect(chunks: Uint8Array[]): string[] {
   const out: string[] = [];
-  for await (const e of readSse(streamOf(chunks))) out.push(e.data);
+  const reader = createSseReader({ onData: (d) => out.push(d) });
+  for (const chunk of chunks) reader.push(chunk);
   return out;
 }
 
@@ -49,66 +38,28 @@ const EXPECTED = [
   '[DONE]',
 ];
 
-describe('readSse', () => {
-  it('parses the whole stream in one read', async () => {
-    expect(await collect([enc.encode(WIRE)])).toEqual(EXPECTED);
+describe('createSseReader: events at every split of the reads', () => {
+  it('parses the whole stream in one read', () => {
+    expect(collect([enc.encode(WIRE)])).toEqual(EXPECTED);
   });
 
-  it('gives the same events when split at every byte position (LF and CRLF)', async () => {
+  it('gives the same events when split at every byte position (LF and CRLF)', () => {
     for (const wire of [WIRE, WIRE.replaceAll('\n', '\r\n'), WIRE.replaceAll('\n', '\r')]) {
       const bytes = enc.encode(wire);
       for (let p = 0; p <= bytes.length; p++) {
-        expect(await collect(splitAt(bytes, [p])), `${JSON.stringify(wire.slice(0, 8))} cut at ${p}`).toEqual(EXPECTED);
+        expect(collect(splitAt(bytes, [p])), `${JSON.stringify(wire.slice(0, 8))} cut at ${p}`).toEqual(EXPECTED);
       }
     }
   });
 
-  it('gives the same events one byte per read and with random multi-way splits', async () => {
+  it('gives the same events one byte per read and with random multi-way splits', () => {
     const bytes = enc.encode(WIRE.replaceAll('\n', '\r\n'));
-    expect(await collect(splitAt(bytes, Array.from({ length: bytes.length - 1 }, (_, i) => i + 1)))).toEqual(EXPECTED);
+    expect(collect(splitAt(bytes, Array.from({ length: bytes.length - 1 }, (_, i) => i + 1)))).toEqual(EXPECTED);
     const rand = seededUniform(7);
     for (let trial = 0; trial < 200; trial++) {
       const cuts = Array.from({ length: 1 + Math.floor(rand() * 8) }, () => Math.floor(rand() * bytes.length)).sort((a, b) => a - b);
-      expect(await collect(splitAt(bytes, cuts))).toEqual(EXPECTED);
+      expect(collect(splitAt(bytes, cuts))).toEqual(EXPECTED);
     }
-  });
-
-  it('stamps each event with the arrival of the read that completed it', async () => {
-    let clock = 0;
-    const now = () => (clock += 10);
-    const chunks = ['data: a\n', '\n', 'data: b\n\ndata: c\n\ndata: d'].map((s) => enc.encode(s));
-    const events = [];
-    for await (const e of readSse(streamOf(chunks), { now })) events.push(e);
-    // One now() per read: a ends in read 2 (20), b and c in read 3 (30); d is unterminated and dropped.
-    expect(events).toEqual([
-      { data: 'a', arrivalMs: 20 },
-      { data: 'b', arrivalMs: 30 },
-      { data: 'c', arrivalMs: 30 },
-    ]);
-  });
-
-  it('cancels the stream when the consumer stops early', async () => {
-    let cancelled = false;
-    const stream = streamOf([enc.encode('data: [DONE]\n\n'), enc.encode('data: more\n\n')], () => (cancelled = true));
-    for await (const e of readSse(stream)) {
-      expect(e.data).toBe('[DONE]');
-      break;
-    }
-    expect(cancelled).toBe(true);
-  });
-
-  it('throws the abort reason when the signal aborts a stalled read', async () => {
-    const stalled = new ReadableStream<Uint8Array>({ start(c) { c.enqueue(enc.encode('data: x\n\n')); } });
-    const ac = new AbortController();
-    const seen: string[] = [];
-    const run = (async () => {
-      for await (const e of readSse(stalled, { signal: ac.signal })) {
-        seen.push(e.data);
-        setTimeout(() => ac.abort(), 20);
-      }
-    })();
-    await expect(run).rejects.toMatchObject({ name: 'AbortError' });
-    expect(seen).toEqual(['x']);
   });
 });
 
@@ -192,30 +143,22 @@ describe('bounded reading', () => {
     expect(ratio).toBeLessThan(24);
   });
 
-  it('stops reading and cancels the body once it exceeds maxBytes', async () => {
-    let pulled = 0;
-    let cancelled = false;
+  it('stops reading once the body exceeds maxBytes', () => {
     const chunk = enc.encode(`data: ${'y'.repeat(64 * 1024)}\n\n`);
-    const endless = new ReadableStream<Uint8Array>({
-      pull(c) {
-        pulled++;
-        c.enqueue(chunk);
-      },
-      cancel() {
-        cancelled = true;
-      },
-    });
-    const stats: SseStats = { bytes: 0, events: 0, head: '' };
     const seen: number[] = [];
-    const read = (async () => {
-      for await (const e of readSse(endless, { maxBytes: 1_000_000, stats })) seen.push(e.data.length);
-    })();
-    await expect(read).rejects.toMatchObject({ name: 'BackendError', retryable: false, message: expect.stringMatching(/exceeded --max-response-bytes 1000000/) });
-    expect(cancelled).toBe(true);
-    expect(stats.bytes).toBeLessThanOrEqual(1_000_000 + chunk.byteLength);
-    expect(pulled).toBeLessThan(20); // 1 MB / 64 KiB = 16 chunks, plus what the stream queued ahead
+    const reader = createSseReader({ maxBytes: 1_000_000, onData: (d) => seen.push(d.length) });
+    let pushed = 0;
+    const read = () => {
+      for (;;) {
+        pushed++;
+        reader.push(chunk);
+      }
+    };
+    expect(read).toThrow(expect.objectContaining({ name: 'BackendError', retryable: false, message: expect.stringMatching(/exceeded --max-response-bytes 1000000/) }));
+    expect(reader.stats.bytes).toBeLessThanOrEqual(1_000_000 + chunk.byteLength);
+    expect(pushed).toBeLessThan(20); // 1 MB / 64 KiB = 16 chunks
     expect(seen.length).toBe(15);
-    expect(stats.head.startsWith('data: yyy')).toBe(true);
+    expect(reader.stats.head.startsWith('data: yyy')).toBe(true);
   });
 });
 
