@@ -26,18 +26,16 @@ export interface YoungGenerationDeps {
   newSpaceBytes?: () => number;
   /** Sets a V8 flag (v8.setFlagsFromString by default). */
   setFlag?: (flag: string) => void;
-  /** Calls `check` after every garbage collection (for the rest of the process); returns a function that stops calling it. */
-  afterGc?: (check: () => void) => () => void;
+  /** Calls `check` after every garbage collection, for the rest of the process. */
+  afterGc?: (check: () => void) => void;
 }
 
 function newSpaceBytes(): number {
   return getHeapSpaceStatistics().find((s) => s.space_name === 'new_space')?.space_size ?? 0;
 }
 
-function afterGc(check: () => void): () => void {
-  const observer = new PerformanceObserver(check);
-  observer.observe({ entryTypes: ['gc'] });
-  return () => observer.disconnect();
+function afterGc(check: () => void): void {
+  new PerformanceObserver(check).observe({ entryTypes: ['gc'] });
 }
 
 /**
