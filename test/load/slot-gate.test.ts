@@ -109,6 +109,20 @@ describe('concurrency slots claimed in the client workers', () => {
     expect(Atomics.load(counts, 0)).toBe(2); // a and c; b never went out
   });
 
+  it('wake a worker whose claim failed just before another worker freed a slot (no lost wake-up)', async () => {
+    const buffer = slotBuffer(2);
+    mainGate(buffer).setLimit(1);
+    const [w0, w1] = [workerGate(buffer, 0), workerGate(buffer, 1)];
+    expect(w0.tryClaim()).toBe(true);
+    expect(w1.tryClaim()).toBe(false);
+    w0.release(); // frees the slot before w1 starts waiting, and nothing changes after
+    let woke = false;
+    const wait = w1.changed().then(() => (woke = true));
+    await Promise.race([wait, new Promise((resolve) => setImmediate(resolve))]);
+    expect(woke).toBe(true);
+    expect(w1.tryClaim()).toBe(true);
+  });
+
   it('take back the slots of a worker that stopped', () => {
     const buffer = slotBuffer(2);
     const main = mainGate(buffer);
