@@ -7,6 +7,7 @@
 // others is not the run's energy: it is null, and the note names the shards without it.
 
 import type { Energy } from '../telemetry/energy-schema.ts';
+import { perJoule, perToken } from '../telemetry/energy.ts';
 import { unionSeconds, type ActiveInterval } from '../run/active-time.ts';
 import type { ShardInput } from './merge-inputs.ts';
 
@@ -59,22 +60,21 @@ export function mergedEnergy(shards: readonly ShardEnergySource[]): MergedEnergy
   const outputTokens = parts.reduce((a, p) => a + p.energy.outputTokens, 0);
   const windows = parts.map((p) => windowsOf(p.shard, p.energy));
   const durationSec = unionSeconds(windows.flatMap((w) => w.placed)) + windows.reduce((a, w) => a + w.unplacedSec, 0);
-  const perToken = (joules: number) => (outputTokens > 0 ? joules / outputTokens : null);
   return {
     note: null,
     notice: null,
     energy: {
       avgPowerW: durationSec > 0 ? energyJ / durationSec : 0,
       energyJ,
-      joulesPerOutputToken: perToken(energyJ),
-      outputTokensPerJoule: energyJ > 0 ? outputTokens / energyJ : null,
+      joulesPerOutputToken: perToken(energyJ, outputTokens),
+      outputTokensPerJoule: perJoule(outputTokens, energyJ),
       source: [...new Set(parts.map((p) => p.energy.source))].join(', '),
       durationSec,
       outputTokens,
       readings: parts.reduce((a, p) => a + p.energy.readings, 0),
       // each GPU's share of the whole run's energy per output token, as in a single run
       perGpu: parts.flatMap((p) =>
-        p.energy.perGpu.map((g) => ({ ...g, shard: p.shard.file.index, joulesPerOutputToken: perToken(g.energyJ), outputTokensPerJoule: g.energyJ > 0 ? outputTokens / g.energyJ : null })),
+        p.energy.perGpu.map((g) => ({ ...g, shard: p.shard.file.index, joulesPerOutputToken: perToken(g.energyJ, outputTokens), outputTokensPerJoule: perJoule(outputTokens, g.energyJ) })),
       ),
     },
   };

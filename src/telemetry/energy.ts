@@ -53,8 +53,9 @@ export function integratePower(points: readonly Point[], a: number, b: number): 
   return mwms / 1000;
 }
 
-const perToken = (joules: number, tokens: number) => (tokens > 0 ? joules / tokens : null);
-const perJoule = (tokens: number, joules: number) => (joules > 0 ? tokens / joules : null);
+/** Joules per output token, and output tokens per joule (null when the divisor is 0): one rule for a run and a merged one. */
+export const perToken = (joules: number, tokens: number) => (tokens > 0 ? joules / tokens : null);
+export const perJoule = (tokens: number, joules: number) => (joules > 0 ? tokens / joules : null);
 
 export function computeEnergy(p: { trace: PowerTrace; windows: readonly TimeWindow[]; outputTokens: number }): EnergyOutcome {
   const { trace } = p;
