@@ -2,11 +2,23 @@
 // itself). Their names are light to load: suite, backend and prompt-style ids, preset names.
 
 import type { Command } from 'commander';
+import type { RunConfig } from '../run/plan/run-config.ts';
 import { SUITE_IDS } from '../../suites/index.ts';
 import { BACKEND_IDS } from '../backends/registry.ts';
 import { PRESET_IDS } from '../presets/card-presets.ts';
 import { PROMPT_STYLES } from '../prompt-style/styles.ts';
 import { nonNegativeInt, nonNegativeNumber, positiveInt, positiveNumber, rate01 } from './option-parsers.ts';
+
+/**
+ * The eval flags given on the command line, as a run config: what overrides --config and what a
+ * --resume may change. Defaults are left out, so a config file's values stand; `except` names the
+ * options the command handles itself.
+ */
+export function flagsFromCli(opts: Record<string, unknown>, cmd: Command, except: readonly string[]): RunConfig {
+  const flags: Record<string, unknown> = {};
+  for (const key of Object.keys(opts)) if (!except.includes(key) && cmd.getOptionValueSource(key) === 'cli') flags[key] = opts[key];
+  return flags as RunConfig;
+}
 
 /** Adds every `eval` option to `cmd`, in the order `eval --help` lists them. */
 export function addEvalOptions(cmd: Command): Command {

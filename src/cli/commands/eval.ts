@@ -3,9 +3,8 @@
 
 import type { Command } from 'commander';
 import type { RunPlan } from '../../run/plan.ts';
-import type { RunConfig } from '../../run/plan/run-config.ts';
 import { evalEventPrinter } from '../eval-event-printer.ts';
-import { addEvalOptions } from '../eval-options.ts';
+import { addEvalOptions, flagsFromCli } from '../eval-options.ts';
 import { Interrupted, RunFailed } from '../exit-errors.ts';
 import { EXIT_CODES, examples } from '../help-text.ts';
 import { longRunHeap } from '../long-run-heap.ts';
@@ -33,13 +32,8 @@ export function addEvalCommand(program: Command): void {
     )
     .action(async (opts: Record<string, unknown>, cmd: Command) => {
       const { buildPlan } = await import('../../run/plan.ts');
-      const flags: Record<string, unknown> = {};
-      for (const key of Object.keys(opts)) {
-        if (key === 'config' || key === 'resume') continue;
-        if (cmd.getOptionValueSource(key) === 'cli') flags[key] = opts[key];
-      }
       const plan = buildPlan({
-        flags: flags as RunConfig,
+        flags: flagsFromCli(opts, cmd, ['config', 'resume']),
         ...(typeof opts.config === 'string' ? { configFile: opts.config } : {}),
         ...(typeof opts.resume === 'string' ? { resumeDir: opts.resume } : {}),
         defaults: { backend: 'onnx', data: 'hub' },

@@ -5,7 +5,7 @@ import { Command, Option } from 'commander';
 import type { RunConfig } from '../../run/plan/run-config.ts';
 import { textTable } from '../../report/text-table.ts';
 import { evalEventPrinter } from '../eval-event-printer.ts';
-import { addEvalOptions } from '../eval-options.ts';
+import { addEvalOptions, flagsFromCli } from '../eval-options.ts';
 import { Interrupted, RunFailed } from '../exit-errors.ts';
 import { EXIT_CODES, examples } from '../help-text.ts';
 import { longRunHeap } from '../long-run-heap.ts';
@@ -41,9 +41,7 @@ export function addSweepCommand(program: Command): void {
     )
     .action(async (opts: Record<string, unknown>, cmd: Command) => {
       const SWEEP_KEYS = ['concurrency', 'requestRate', 'profile', 'slo', 'repeats', 'maxPoints', 'gpuHourCost', 'out', 'config'];
-      const flags: Record<string, unknown> = {};
-      for (const key of Object.keys(opts)) if (!SWEEP_KEYS.includes(key) && cmd.getOptionValueSource(key) === 'cli') flags[key] = opts[key];
-      await sweepCommand(opts, flags as RunConfig);
+      await sweepCommand(opts, flagsFromCli(opts, cmd, SWEEP_KEYS));
     });
 }
 
