@@ -99,4 +99,14 @@ describe('runEval with the replay backend on the bundled samples', () => {
     const chosen = await runEval(buildPlan({ flags: { suite: 'vqav2', predictions: preds, ids: [ids[5], ids[2]], out: join(dir, 'b') }, defaults }), { signal: new AbortController().signal });
     expect(chosen.results.suites[0].counts.total).toBe(2);
   });
+
+  it('names the --ids the data does not hold, and only those', async () => {
+    const dir = tmp();
+    const preds = join(dir, 'preds.jsonl');
+    const ids = await goldPredictions('vqav2', preds);
+    const notices: string[] = [];
+    const plan = buildPlan({ flags: { suite: 'vqav2', predictions: preds, ids: [ids[1], 'no-such-id', ids[4]], out: join(dir, 'run') }, defaults: { backend: 'replay', data: 'sample' } });
+    await runEval(plan, { signal: new AbortController().signal, onEvent: (e) => void (e.type === 'notice' && notices.push(e.message)) });
+    expect(notices.filter((n) => n.includes('--ids not found'))).toEqual(['vqav2: --ids not found in the data: no-such-id']);
+  });
 });

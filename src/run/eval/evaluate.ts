@@ -152,9 +152,8 @@ export async function evaluate(plan: RunPlan, deps: EvalDeps, backend: Backend, 
       }
       const generatedAt = Date.now(); // the end of the generation phase on the wall clock (run.json places it)
       if (plan.ids) {
-        const found = new Set<string>();
-        if (!sharding) for (const s of outcome.samples.read()) found.add(s.id);
-        const absent = sharding ? sharding.absentIds : plan.ids.filter((id) => !found.has(id));
+        // the sample spill indexes the ids it holds: no need to read it back
+        const absent = sharding ? sharding.absentIds : plan.ids.filter((id) => !outcome.samples.has(id));
         if (absent.length) emit({ type: 'notice', message: `${suite.id}: --ids not found in the data: ${absent.slice(0, 10).join(', ')}${absent.length > 10 ? ', …' : ''}` });
       }
       let judged: JudgeSuiteResult | null = null;
