@@ -5,11 +5,7 @@
 
 import { turnMetricName } from '../conversation/turn-metrics.ts';
 import type { SuiteResult } from './schema.ts';
-import { formatMetric } from './text-table.ts';
-
-function ms(v: number | null | undefined): string {
-  return v === null || v === undefined ? 'n/a' : v.toFixed(1);
-}
+import { fixedOrNa, formatMetric } from './text-table.ts';
 
 export function conversationLines(suites: readonly SuiteResult[]): string[] {
   const withTurns = suites.filter((s) => s.conversation);
@@ -34,9 +30,9 @@ export function conversationLines(suites: readonly SuiteResult[]): string[] {
       const m = s.metrics[turnMetricName(metric, t.turn)];
       const ci = m?.ci95 ? `${formatMetric(metric, m.ci95[0])} – ${formatMetric(metric, m.ci95[1])}` : '';
       const p = perf.get(t.turn);
-      const tokens = p?.promptTokensMean === null || p?.promptTokensMean === undefined ? 'n/a' : p.promptTokensMean.toFixed(1);
+      const tokens = fixedOrNa(p?.promptTokensMean, 1);
       lines.push(
-        `| ${t.turn} | ${t.scored}/${t.samples} | ${formatMetric(metric, m?.value)} | ${ci} | ${ms(p?.ttftMs?.p50)} | ${ms(p?.ttftMs?.p99)} | ${ms(p?.e2eLatencyMs?.p50)} | ${ms(p?.e2eLatencyMs?.p99)} | ${tokens} |`,
+        `| ${t.turn} | ${t.scored}/${t.samples} | ${formatMetric(metric, m?.value)} | ${ci} | ${fixedOrNa(p?.ttftMs?.p50, 1)} | ${fixedOrNa(p?.ttftMs?.p99, 1)} | ${fixedOrNa(p?.e2eLatencyMs?.p50, 1)} | ${fixedOrNa(p?.e2eLatencyMs?.p99, 1)} | ${tokens} |`,
       );
     }
   }
@@ -49,6 +45,6 @@ export function turnSummaryLine(s: SuiteResult): string | null {
   const metric = s.primaryMetric;
   const values = s.conversation.turns.map((t) => formatMetric(metric, s.metrics[turnMetricName(metric, t.turn)]?.value));
   const perf = new Map((s.perf.byTurn ?? []).map((t) => [t.turn, t]));
-  const ttft = s.conversation.turns.map((t) => ms(perf.get(t.turn)?.ttftMs?.p50));
+  const ttft = s.conversation.turns.map((t) => fixedOrNa(perf.get(t.turn)?.ttftMs?.p50, 1));
   return `${s.id} by turn: ${metric} ${values.join(' | ')}; TTFT p50 ms ${ttft.join(' | ')}`;
 }

@@ -5,21 +5,13 @@ import { errorReasonLines, incompleteLine } from './error-reasons-text.ts';
 import { describeLoad } from './load-compare.ts';
 import { LOOP_DELAY_P99_LIMIT_MS, SATURATION_MESSAGE } from '../load/client-check.ts';
 import { shardLines, shardStatus } from './shard-md.ts';
-import { formatMetric } from './text-table.ts';
+import { fixedOrNa, formatMetric } from './text-table.ts';
 import { conversationLines } from './conversation-text.ts';
 import type { Results, SuiteResult } from './schema.ts';
 
 /** Escapes text for a Markdown table cell (pipes and newlines would break the row; HTML is inert text). */
 export function mdCell(text: string): string {
   return text.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/\r?\n/g, ' ').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-}
-
-function ms(v: number | null | undefined): string {
-  return v === null || v === undefined ? 'n/a' : v.toFixed(1);
-}
-
-function num(v: number | null | undefined, digits = 2): string {
-  return v === null || v === undefined ? 'n/a' : v.toFixed(digits);
 }
 
 function status(results: Results): string {
@@ -91,7 +83,7 @@ export function reportMarkdown(results: Results): string {
   for (const s of results.suites) {
     const p = s.perf;
     lines.push(
-      `| ${s.id} | ${num(p.durationSec, 1)} | ${num(p.requestsPerSec)} | ${num(p.outputTokensPerSec, 1)} | ${ms(p.ttftMs?.p50)} | ${ms(p.ttftMs?.p99)} | ${ms(p.tpotMs?.p50)} | ${ms(p.e2eLatencyMs?.p50)} | ${ms(p.e2eLatencyMs?.p99)} | ${p.tokenSource} |`,
+      `| ${s.id} | ${fixedOrNa(p.durationSec, 1)} | ${fixedOrNa(p.requestsPerSec, 2)} | ${fixedOrNa(p.outputTokensPerSec, 1)} | ${fixedOrNa(p.ttftMs?.p50, 1)} | ${fixedOrNa(p.ttftMs?.p99, 1)} | ${fixedOrNa(p.tpotMs?.p50, 1)} | ${fixedOrNa(p.e2eLatencyMs?.p50, 1)} | ${fixedOrNa(p.e2eLatencyMs?.p99, 1)} | ${p.tokenSource} |`,
     );
   }
   const clients = results.suites.filter((s) => s.perf.client);
@@ -129,17 +121,17 @@ export function reportMarkdown(results: Results): string {
       const j = s.judge!;
       const p = s.judgePerf;
       lines.push(
-        `| ${s.id} | ${mdCell(j.model)} | ${mdCell(j.baseUrl)} | ${j.calls} | ${j.cacheHits} | ${p?.requests ?? 'n/a'} | ${p?.errors ?? 'n/a'} | ${p?.promptTokens ?? 'n/a'} | ${p?.outputTokens ?? 'n/a'} | ${ms(p?.latencyMs?.p50)} | ${num(p?.durationSec, 1)} |`,
+        `| ${s.id} | ${mdCell(j.model)} | ${mdCell(j.baseUrl)} | ${j.calls} | ${j.cacheHits} | ${p?.requests ?? 'n/a'} | ${p?.errors ?? 'n/a'} | ${p?.promptTokens ?? 'n/a'} | ${p?.outputTokens ?? 'n/a'} | ${fixedOrNa(p?.latencyMs?.p50, 1)} | ${fixedOrNa(p?.durationSec, 1)} |`,
       );
     }
   }
   const mem = results.memory;
   const vram = mem.peakVramMiB === null ? 'not measured' : `${mem.peakVramMiB} MiB peak, ${mem.meanVramMiB ?? 'n/a'} MiB mean (${mem.tool}, ${mem.samples} polls)`;
-  lines.push('', `Peak RSS: ${num(mem.peakRssMiB, 0)} MiB; GPU memory: ${vram}`);
+  lines.push('', `Peak RSS: ${fixedOrNa(mem.peakRssMiB, 0)} MiB; GPU memory: ${vram}`);
   lines.push(energyLine(results));
   if (results.serve) {
     const v = results.serve;
-    lines.push(`Server: \`${mdCell(v.command.join(' '))}\`${v.version ? ` (version ${mdCell(v.version)})` : ''}, healthy after ${num(v.readySec, 1)} s; its log: ${mdCell(v.log)}`);
+    lines.push(`Server: \`${mdCell(v.command.join(' '))}\`${v.version ? ` (version ${mdCell(v.version)})` : ''}, healthy after ${fixedOrNa(v.readySec, 1)} s; its log: ${mdCell(v.log)}`);
   }
   lines.push('');
   return lines.join('\n');
@@ -149,7 +141,7 @@ function energyLine(results: Results): string {
   const e = results.energy;
   if (e === undefined) return '';
   if (e === null) return `Energy: not measured (${mdCell(results.hardware.notes.find((n) => n.startsWith('energy:'))?.slice(8) ?? 'no power reading')})`;
-  return `Energy: ${num(e.energyJ, 1)} J over ${num(e.durationSec, 1)} s of generation, ${num(e.avgPowerW, 1)} W mean (${mdCell(e.source)}, ${e.perGpu.length} GPU(s)); ${num(e.joulesPerOutputToken, 4)} J/output token, ${num(e.outputTokensPerJoule, 3)} output tokens/J`;
+  return `Energy: ${fixedOrNa(e.energyJ, 1)} J over ${fixedOrNa(e.durationSec, 1)} s of generation, ${fixedOrNa(e.avgPowerW, 1)} W mean (${mdCell(e.source)}, ${e.perGpu.length} GPU(s)); ${fixedOrNa(e.joulesPerOutputToken, 4)} J/output token, ${fixedOrNa(e.outputTokensPerJoule, 3)} output tokens/J`;
 }
 
 /** The "Model card" section of report.md; empty when no suite carries a card number. */

@@ -2,10 +2,7 @@
 // shards it pools (and whether some are missing) and each shard's own performance and energy figures.
 
 import type { Results } from './schema.ts';
-
-function fixed(v: number | null | undefined, digits: number): string {
-  return v === null || v === undefined ? 'n/a' : v.toFixed(digits);
-}
+import { fixedOrNa } from './text-table.ts';
 
 /** The status line of a shard or a partial merge; null for other runs. */
 export function shardStatus(results: Results): string | null {
@@ -31,7 +28,7 @@ export function shardLines(results: Results, cell: (text: string) => string): st
   for (const s of results.suites) {
     for (const p of s.perf.shards ?? []) {
       lines.push(
-        `| ${s.id} | ${p.shard} | ${cell(hosts.get(p.shard) ?? '')} | ${fixed(p.durationSec, 1)} | ${fixed(p.requestsPerSec, 2)} | ${fixed(p.outputTokensPerSec, 1)} | ${fixed(p.ttftMs?.p50, 1)} | ${fixed(p.ttftMs?.p99, 1)} | ${p.timedSamples} |`,
+        `| ${s.id} | ${p.shard} | ${cell(hosts.get(p.shard) ?? '')} | ${fixedOrNa(p.durationSec, 1)} | ${fixedOrNa(p.requestsPerSec, 2)} | ${fixedOrNa(p.outputTokensPerSec, 1)} | ${fixedOrNa(p.ttftMs?.p50, 1)} | ${fixedOrNa(p.ttftMs?.p99, 1)} | ${p.timedSamples} |`,
       );
     }
   }
@@ -46,7 +43,7 @@ function shardEnergyLines(m: NonNullable<Results['merge']>, cell: (text: string)
     const e = s.energy;
     lines.push(
       e
-        ? `| ${s.index} | ${e.perGpu.length} | ${fixed(e.energyJ, 1)} | ${fixed(e.durationSec, 1)} | ${fixed(e.avgPowerW, 1)} | ${fixed(e.joulesPerOutputToken, 4)} | ${fixed(e.outputTokensPerJoule, 3)} | ${cell(e.source)} |`
+        ? `| ${s.index} | ${e.perGpu.length} | ${fixedOrNa(e.energyJ, 1)} | ${fixedOrNa(e.durationSec, 1)} | ${fixedOrNa(e.avgPowerW, 1)} | ${fixedOrNa(e.joulesPerOutputToken, 4)} | ${fixedOrNa(e.outputTokensPerJoule, 3)} | ${cell(e.source)} |`
         : `| ${s.index} | n/a | not measured | | | | | |`,
     );
   }

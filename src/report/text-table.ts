@@ -11,6 +11,11 @@ export function textTable(header: readonly string[], rows: ReadonlyArray<readonl
   return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
 }
 
+/** A figure to `digits` decimals, or 'n/a' when it was not measured. */
+export function fixedOrNa(v: number | null | undefined, digits: number): string {
+  return v === null || v === undefined ? 'n/a' : v.toFixed(digits);
+}
+
 /** A metric value for people: accuracy-like values in 0..1 as percentages, others as they are. */
 export function formatMetric(name: string, value: number | null | undefined): string {
   if (value === null || value === undefined || Number.isNaN(value)) return 'n/a';
