@@ -62,8 +62,20 @@ export function pyRstripChars(s: string, chars: string): string {
   return end === s.length ? s : s.slice(0, end);
 }
 
-/** `s.split()` with no argument: runs of whitespace separate, no empty fields. */
+/** Printable ASCII and the space: the only whitespace such text can hold is ' ' (Python 2.7 and 3 alike). */
+const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
+
+/**
+ * `s.split()` with no argument: runs of whitespace separate, no empty fields. Nearly every answer
+ * and caption is printable ASCII, where splitting on ' ' and dropping empty pieces is the same
+ * thing and much faster (`isSpace` must then see only ' ' as space, as both Pythons do).
+ */
 export function pySplit(s: string, isSpace: IsSpace = isPyWhitespace): string[] {
+  if (PRINTABLE_ASCII.test(s)) {
+    if (!s.includes(' ')) return s === '' ? [] : [s];
+    const words = s.split(' ');
+    return words.includes('') ? words.filter((w) => w !== '') : words;
+  }
   const out: string[] = [];
   let start = -1; // start of the current word, or -1 between words
   for (let i = 0; i < s.length; i++) {

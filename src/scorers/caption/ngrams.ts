@@ -103,13 +103,6 @@ export interface Cooked {
   start: readonly number[];
 }
 
-/** `str.split()`, with a quick path for the usual single-space-separated tokens. */
-const OTHER_PY_SPACE = /[\t\n\v\f\r\x1c-\x1f\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]/;
-function splitWords(s: string): string[] {
-  if (OTHER_PY_SPACE.test(s)) return pySplit(s);
-  return s.split(' ').filter((w) => w !== '');
-}
-
 /**
  * A zero-filled integer array covering every id of order k; callers put back the zeros they
  * overwrite. One array serves all orders (they are used one at a time), grown when ids outgrow it.
@@ -143,7 +136,7 @@ function grow<T extends Uint16Array | Int32Array>(a: T, need: number): T {
 
 /** Adds a caption's words (`s.split()`) to the store and returns its index. */
 export function addCaption(store: WordStore, caption: string, table: NgramTable): number {
-  const words = splitWords(caption);
+  const words = pySplit(caption);
   store.ids = grow(store.ids, store.used + words.length);
   for (const w of words) {
     let id = table.words.get(w);

@@ -21,20 +21,6 @@ const PUNCTUATION = [
 /** Any character processPunctuation could touch (the 21 above and the period). */
 const MAY_HAVE_PUNCTUATION = /[;\/\[\]"{}()=+\\_\-><@`,?!.]/;
 
-/** Printable ASCII and the space: the only Python whitespace such text can hold is ' '. */
-const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
-
-/**
- * Python `split()` (`isSpace`: the variant's whitespace). Nearly every VQA answer is printable
- * ASCII, where splitting on ' ' and dropping empty pieces is the same thing and much faster.
- */
-function splitWords(text: string, isSpace: IsSpace): string[] {
-  if (!PRINTABLE_ASCII.test(text)) return pySplit(text, isSpace);
-  if (!text.includes(' ')) return text === '' ? [] : [text];
-  const words = text.split(' ');
-  return words.includes('') ? words.filter((w) => w !== '') : words;
-}
-
 /** Whether a UTF-16 code unit is whitespace for the variant (all of it is in the BMP). */
 function mayBeWhitespace(code: number, isSpace: IsSpace): boolean {
   return (code <= 0x20 || code >= 0x7f) && isSpace(code);
@@ -183,7 +169,7 @@ const WORD_REWRITES: ReadonlyMap<string, string> = new Map([
  */
 export function processDigitArticle(text: string, variant: VqaVariant): string {
   const rules = RULES[variant];
-  return rewriteWords(splitWords(rules.lower(text), rules.isSpace));
+  return rewriteWords(pySplit(rules.lower(text), rules.isSpace));
 }
 
 function rewriteWords(words: readonly string[]): string {
