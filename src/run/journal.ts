@@ -238,16 +238,13 @@ export function rewriteJournal(journal: Journal, finalFiles: ReadonlyMap<string,
 }
 
 /**
- * Streams the journal's results line by line (numbered from 0, with each line's byte offset),
- * without holding the file in memory; lines that are not whole results (a torn last line) are
- * skipped. Later lines win over earlier ones with the same suite and id; the caller decides what
- * that means for it.
+ * Streams the journal's results line by line (with each line's byte offset), without holding the
+ * file in memory; lines that are not whole results (a torn last line) are skipped. Later lines win
+ * over earlier ones with the same suite and id; the caller decides what that means for it.
  */
-export async function* readJournalLines(path: string): AsyncGenerator<{ index: number; offset: number; result: SampleResult }> {
+export async function* readJournalLines(path: string): AsyncGenerator<{ offset: number; result: SampleResult }> {
   if (!existsSync(path)) return;
-  let index = -1;
   for (const line of readLines(path)) {
-    index++;
     if (!line.terminated || !line.text.trim()) continue;
     let parsed: unknown;
     try {
@@ -256,6 +253,6 @@ export async function* readJournalLines(path: string): AsyncGenerator<{ index: n
       continue;
     }
     const r = parsed as SampleResult | null;
-    if (r && typeof r.id === 'string' && typeof r.suite === 'string') yield { index, offset: line.offset, result: fromJournalLine(r) };
+    if (r && typeof r.id === 'string' && typeof r.suite === 'string') yield { offset: line.offset, result: fromJournalLine(r) };
   }
 }

@@ -15,8 +15,8 @@
 //   `load` is the latest one's.
 // - the load generator's self-check (`client`) is the latest such invocation's, or a saturated one's;
 // - the requests per endpoint (`endpoints`) are those invocations' added up;
-// Memory: given the run's journal, a line's being the latest of its sample is asked of the
-// journal's index, and `ids` may be the sample spill's index, so nothing per sample is held here.
+// Memory: a line's being the latest of its sample is asked of the journal's index, and `ids` may be
+// the sample spill's index, so nothing per sample is held here.
 
 import { createTurnPerf } from '../conversation/turn-perf.ts';
 import type { LoadSettings, Perf, PerfClient } from '../report/schema.ts';
@@ -36,8 +36,8 @@ export interface BuildPerfParams {
   suite: string;
   /** The suite's current selection; results outside it are not counted. */
   ids: { has(id: string): boolean };
-  /** Whether the line at a byte offset is the latest of its sample (the run's journal knows); without it, a first pass finds out. */
-  isLatest?: (key: string, offset: number) => boolean;
+  /** Whether the line at a byte offset is the latest of its sample (a retried error has an earlier one): the run's journal knows. */
+  isLatest: (key: string, offset: number) => boolean;
 
   /** run.json's invocations, in order. */
   invocations: readonly Invocation[];
@@ -52,22 +52,14 @@ interface Group {
 }
 
 export async function buildPerf(p: BuildPerfParams): Promise<SuitePerf> {
-  // Pass 1: which line holds each sample's current result (a retried error appears twice).
-  const latest = new Map<string, number>();
-  if (!p.isLatest) {
-    for await (const { index, result } of readJournalLines(p.journalPath)) {
-      if (result.suite === p.suite && p.ids.has(result.id)) latest.set(journalKey(result.suite, result.id), index);
-    }
-  }
-  const isLatest = p.isLatest ?? ((key: string, _offset: number, index: number) => latest.get(key) === index);
-  // Pass 2: the current results, timed ones into the metrics, all of them into their invocation's group.
+  // The current results, timed ones into the metrics, all of them into their invocation's group.
   const acc = createServingAccumulator();
   const sources = new Set<string>();
   const groups = new Map<string, Group>();
   const turns = createTurnPerf();
   let timed = 0;
-  for await (const { index, offset, result: r } of readJournalLines(p.journalPath)) {
-    if (r.suite !== p.suite || !p.ids.has(r.id) || !isLatest(journalKey(r.suite, r.id), offset, index)) continue;
+  for await (const { offset, result: r } of readJournalLines(p.journalPath)) {
+    if (r.suite !== p.suite || !p.ids.has(r.id) || !p.isLatest(journalKey(r.suite, r.id), offset)) continue;
     const key = r.invocation ?? '';
     const g = groups.get(key) ?? { samples: 0, firstStartMs: Infinity, lastEndMs: -Infinity };
     groups.set(key, g);

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { LoadSettings } from '../../src/report/schema.ts';
+import { openJournal } from '../../src/run/journal.ts';
 import { buildPerf } from '../../src/run/perf.ts';
 import type { Invocation } from '../../src/run/run-record.ts';
 import type { SampleResult } from '../../src/types.ts';
@@ -41,10 +42,20 @@ function journal(lines: SampleResult[]): string {
 
 const ids = (...list: string[]) => new Set(list);
 
+/** buildPerf as eval and merge call it: the journal's index says which line is each sample's latest. */
+async function perfOf(params: Omit<Parameters<typeof buildPerf>[0], 'isLatest'>) {
+  const j = openJournal(params.journalPath);
+  try {
+    return await buildPerf({ ...params, isLatest: j.isLatest });
+  } finally {
+    j.close();
+  }
+}
+
 describe('buildPerf', () => {
   it('sums the invocations’ durations and pools the percentiles', async () => {
     const path = journal([timed('a', 'i1', 0, 100, 1000, 20), timed('b', 'i1', 1000, 200, 2000, 20), timed('c', 'i2', 50_000, 300, 1500, 40), timed('d', 'i2', 51_000, 400, 1500, 40)]);
-    const { perf, load: l } = await buildPerf({ journalPath: path, suite: 'chartqa', ids: ids('a', 'b', 'c', 'd'), invocations: [invocation('i1', 10), invocation('i2', 5)], currentLoad: load(8) });
+    const { perf, load: l } = await perfOf({ journalPath: path, suite: 'chartqa', ids: ids('a', 'b', 'c', 'd'), invocations: [invocation('i1', 10), invocation('i2', 5)], currentLoad: load(8) });
     expect(perf.durationSec).toBe(15);
     expect(perf.timedSamples).toBe(4);
     expect(perf.outputTokensPerSec).toBe(120 / 15);
@@ -58,14 +69,14 @@ describe('buildPerf', () => {
 
   it('a resume that generated nothing changes nothing', async () => {
     const lines = [timed('a', 'i1', 0, 100, 1000, 20), timed('b', 'i1', 1000, 200, 2000, 20)];
-    const before = await buildPerf({ journalPath: journal(lines), suite: 'chartqa', ids: ids('a', 'b'), invocations: [invocation('i1', 4)], currentLoad: load(1) });
-    const after = await buildPerf({ journalPath: journal(lines), suite: 'chartqa', ids: ids('a', 'b'), invocations: [invocation('i1', 4), invocation('i2', 0.01, 4)], currentLoad: load(4) });
+    const before = await perfOf({ journalPath: journal(lines), suite: 'chartqa', ids: ids('a', 'b'), invocations: [invocation('i1', 4)], currentLoad: load(1) });
+    const after = await perfOf({ journalPath: journal(lines), suite: 'chartqa', ids: ids('a', 'b'), invocations: [invocation('i1', 4), invocation('i2', 0.01, 4)], currentLoad: load(4) });
     expect(after).toEqual(before);
   });
 
   it('an invocation killed before recording its duration gets the span of its own timings', async () => {
     const path = journal([timed('a', 'i1', 100, 10, 500, 5), timed('b', 'i1', 400, 10, 2100, 5), timed('c', 'i2', 7, 10, 993, 5)]);
-    const { perf } = await buildPerf({ journalPath: path, suite: 'chartqa', ids: ids('a', 'b', 'c'), invocations: [invocation('i1', null), invocation('i2', 1)], currentLoad: load(1) });
+    const { perf } = await perfOf({ journalPath: path, suite: 'chartqa', ids: ids('a', 'b', 'c'), invocations: [invocation('i1', null), invocation('i2', 1)], currentLoad: load(1) });
     expect(perf.durationSec).toBeCloseTo((2500 - 100) / 1000 + 1, 12);
     expect(perf.timedSamples).toBe(3);
   });
@@ -73,7 +84,7 @@ describe('buildPerf', () => {
   it('counts a retried error once, leaves out samples outside the selection and other suites', async () => {
     const other = { ...timed('z', 'i1', 0, 1, 2, 999), suite: 'docvqa' } as SampleResult;
     const path = journal([errored('a', 'i1'), timed('b', 'i1', 0, 100, 1000, 10), timed('x', 'i1', 0, 100, 1000, 500), other, timed('a', 'i2', 0, 100, 1000, 10)]);
-    const { perf } = await buildPerf({ journalPath: path, suite: 'chartqa', ids: ids('a', 'b'), invocations: [invocation('i1', 2), invocation('i2', 1)], currentLoad: load(1) });
+    const { perf } = await perfOf({ journalPath: path, suite: 'chartqa', ids: ids('a', 'b'), invocations: [invocation('i1', 2), invocation('i2', 1)], currentLoad: load(1) });
     expect(perf.timedSamples).toBe(2);
     expect(perf.totalOutputTokens).toBe(20);
     expect(perf.durationSec).toBe(3);
@@ -81,14 +92,14 @@ describe('buildPerf', () => {
 
   it('flags figures that mix load settings and reports the latest load', async () => {
     const path = journal([timed('a', 'i1', 0, 100, 1000, 10), timed('b', 'i2', 0, 100, 1000, 10)]);
-    const { perf, load: l } = await buildPerf({ journalPath: path, suite: 'chartqa', ids: ids('a', 'b'), invocations: [invocation('i1', 1, 1), invocation('i2', 1, 4)], currentLoad: load(4) });
+    const { perf, load: l } = await perfOf({ journalPath: path, suite: 'chartqa', ids: ids('a', 'b'), invocations: [invocation('i1', 1, 1), invocation('i2', 1, 4)], currentLoad: load(4) });
     expect(perf.mixedLoad).toBe(true);
     expect(l.concurrency).toBe(4);
   });
 
   it('lines from before invocations were recorded form one group timed by their span', async () => {
     const path = journal([timed('a', undefined, 0, 100, 1000, 10), timed('b', undefined, 500, 100, 3000, 10)]);
-    const { perf } = await buildPerf({ journalPath: path, suite: 'chartqa', ids: ids('a', 'b'), invocations: [], currentLoad: load(1) });
+    const { perf } = await perfOf({ journalPath: path, suite: 'chartqa', ids: ids('a', 'b'), invocations: [], currentLoad: load(1) });
     expect(perf.durationSec).toBe(3.5);
     expect(perf.invocations).toBe(1);
   });
