@@ -105,11 +105,10 @@ export function createLineWriter(fd: number, opts: { flushBytes?: number } = {})
 
 /** Writes all of `text` (a large write may be partial). */
 export function writeAll(fd: number, text: string): void {
-  let rest = text;
-  for (;;) {
-    const total = Buffer.byteLength(rest);
-    const n = writeSync(fd, rest);
-    if (n >= total) return;
-    rest = Buffer.from(rest).subarray(n).toString('utf8');
-  }
+  const n = writeSync(fd, text);
+  const total = Buffer.byteLength(text);
+  if (n >= total) return;
+  // A short write can end inside a character: the rest goes on as bytes, never re-decoded as text.
+  const bytes = Buffer.from(text);
+  for (let done = n; done < total; ) done += writeSync(fd, bytes, done);
 }
