@@ -99,7 +99,9 @@ export function acquireRunLock(dir: string, deps: LockDeps = {}): RunLock {
     released = true;
     process.off('exit', release);
     try {
-      if (readLock(path)?.pid === me.pid) unlinkSync(path);
+      // only our own lock: a successor that took it over may run under the same PID on another host
+      const held = readLock(path);
+      if (held && held.pid === me.pid && held.host === me.host && held.startedAt === me.startedAt) unlinkSync(path);
     } catch {
       // already gone
     }

@@ -144,6 +144,17 @@ describe('run lock', () => {
     expect(() => acquireRunLock(dir, { isAlive: () => false })).toThrow(/in use by process 42 on host gpu-box-7 .* If that run is no longer going, delete .*run\.lock/);
   });
 
+  it("an earlier attempt that was still going does not remove its successor's lock, even under the same PID (a pod's PID 1)", () => {
+    const dir = mkdtempSync(join(tmpdir(), 'run-lock-'));
+    const first = acquireRunLock(dir, { pid: 1, host: 'vlm-eval-3-abcde', slot: 'k8s:uid/3' });
+    const second = acquireRunLock(dir, { pid: 1, host: 'vlm-eval-3-fghij', slot: 'k8s:uid/3' });
+    expect(second.tookOverFrom).toMatchObject({ host: 'vlm-eval-3-abcde' });
+    first.release();
+    expect(JSON.parse(readFileSync(join(dir, LOCK_FILE), 'utf8'))).toMatchObject({ pid: 1, host: 'vlm-eval-3-fghij' });
+    second.release();
+    expect(existsSync(join(dir, LOCK_FILE))).toBe(false);
+  });
+
   it('runEval refuses a directory another invocation holds', async () => {
     const { preds, out } = setup();
     await gold('chartqa', preds);
