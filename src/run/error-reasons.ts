@@ -21,7 +21,7 @@ export interface ErrorReasons {
 /** Reasons results.json keeps per suite. */
 export const KEPT_REASONS = 20;
 
-export function errorReason(r: Extract<SampleResult, { state: 'errored' }>): string {
+function errorReason(r: Extract<SampleResult, { state: 'errored' }>): string {
   return r.error.message
     .split(`'${r.id}'`)
     .join("'<id>'")

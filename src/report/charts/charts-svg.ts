@@ -44,7 +44,7 @@ const DEJAVU_SANS_ADVANCE = [
 ];
 
 /** The width `text` takes at `fontSize` px in DejaVu Sans (an upper bound for other characters). */
-export function textWidth(text: string, fontSize: number): number {
+function textWidth(text: string, fontSize: number): number {
   let units = 0;
   for (const ch of text) {
     const c = ch.codePointAt(0)!;

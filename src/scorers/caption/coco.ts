@@ -53,7 +53,7 @@ export function scoreTokenizedCorpus(images: readonly TokenizedImage[]): CocoCor
 }
 
 /** What the first pass keeps: word ids, BLEU statistics, ROUGE-L and document frequencies. */
-export interface CountedCaptions {
+interface CountedCaptions {
   ids: readonly string[];
   table: NgramTable;
   words: WordStore;
@@ -73,7 +73,7 @@ export interface CountedCaptions {
  * wrapper zips them), the last images get fewer. `scoreCountedCaptions` is the second pass: it
  * recounts each image's n-grams for CIDEr-D from the stored word ids.
  */
-export function countCaptions(params: {
+function countCaptions(params: {
   ids: readonly string[];
   candidates: readonly string[];
   referenceCounts: readonly number[];
@@ -114,7 +114,7 @@ export function countCaptions(params: {
 }
 
 /** Second pass: CIDEr-D per image, then every image's and the corpus's scores. */
-export function scoreCountedCaptions(counted: CountedCaptions): CocoCorpusResult {
+function scoreCountedCaptions(counted: CountedCaptions): CocoCorpusResult {
   const { ids, table, words, df, firstCaption, referenceCounts, stats, rouge } = counted;
   const cook = (c: number) => cookCaption(words, c, table);
   const cider = ciderD({
