@@ -2,7 +2,7 @@
 // (identity.ts) and one entry per invocation: its id (each samples.jsonl line names the invocation
 // that wrote it), start and end, how it ended, and per suite the generation phase's duration, the
 // samples it generated and its load settings. Performance figures are computed from the journal and
-// these entries (journal-perf.ts). Written whole (temp file + rename) after each change.
+// these entries (perf.ts). Written whole (temp file + rename) after each change.
 //
 // A directory without run.json that holds results was made before run.json existed: its identity
 // is taken from its config.json (and the model from results.json), and what is unknown is learned.
@@ -180,7 +180,7 @@ export function writeRunFile(dir: string, file: RunFile): void {
   renameSync(`${path}.tmp`, path);
 }
 
-/** The record's entries for reading (journal-perf.ts, tests); an empty list when there is no run.json. */
+/** The record's entries for reading (tests); an empty list when there is no run.json. */
 export function readInvocations(dir: string): Invocation[] {
   return existsSync(join(dir, RUN_FILE)) ? readRunFile(dir).invocations : [];
 }
