@@ -14,6 +14,18 @@ export function loadOf(p: Pick<SweepPoint, 'concurrency' | 'requestRate'>, load:
   return (load === 'concurrency' ? p.concurrency : p.requestRate) ?? 0;
 }
 
+type LoadRef = Pick<SweepPoint, 'concurrency' | 'requestRate'>;
+
+/** True when `p` is the point a knee or max-goodput reference names: the one at its load. */
+export function isAt(ref: LoadRef | null, p: LoadRef, load: Sweep['load']): boolean {
+  return ref !== null && loadOf(ref, load) === loadOf(p, load);
+}
+
+/** The point a sweep's knee (or max goodput) names. */
+export function pointAt(s: Pick<Sweep, 'load' | 'points'>, ref: LoadRef | null): SweepPoint | null {
+  return s.points.find((p) => isAt(ref, p, s.load)) ?? null;
+}
+
 function overlap(a: [number, number], b: [number, number]): boolean {
   return a[0] <= b[1] && b[0] <= a[1];
 }

@@ -16,7 +16,7 @@ import { htmlPage, htmlTable } from '../report/html-page.ts';
 import { lineChartSvg, type LineSeries } from '../report/charts/line-chart-svg.ts';
 import { mdCell } from '../report/report-md.ts';
 import { formatMetric, textTable } from '../report/text-table.ts';
-import { loadOf } from './build-sweep.ts';
+import { loadOf, pointAt } from './build-sweep.ts';
 import { loadAxis } from './sweep-charts.ts';
 import { SWEEP_CSV_HEADER, sweepCsvRows } from './sweep-csv.ts';
 import { loadSweep, type LoadedSweep } from './load-sweep.ts';
@@ -58,11 +58,6 @@ export function buildSweepComparison(loaded: readonly LoadedSweep[]): SweepCompa
   if (distinct((s) => `${s.limit}/${s.durationSec}`)) warnings.push('The sweeps ran different amounts per point (--limit / --duration).');
   for (const s of sweeps) if (!s.completed) warnings.push(`Sweep ${s.sweepId} is incomplete; its curve covers the points it finished.`);
   return { labels: labelsOf(sweeps), sweeps, warnings };
-}
-
-/** The point a sweep's knee (or max goodput) names. */
-function pointAt(s: Sweep, ref: { concurrency: number | null; requestRate: number | null } | null): SweepPoint | null {
-  return ref ? (s.points.find((p) => loadOf(p, s.load) === loadOf(ref, s.load)) ?? null) : null;
 }
 
 /** The point energy per token is quoted at: the knee, else the highest-throughput point. */

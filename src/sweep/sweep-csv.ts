@@ -2,6 +2,7 @@
 // into a dataframe. Missing figures are `n/a` (pandas reads it as NaN by default).
 
 import { stringify } from 'csv-stringify/sync';
+import { isAt } from './build-sweep.ts';
 import type { Sweep } from './sweep-schema.ts';
 
 export const SWEEP_CSV_HEADER = [
@@ -17,8 +18,6 @@ const na = (v: number | string | boolean | null | undefined): number | string =>
 
 /** One row per point, in SWEEP_CSV_HEADER's order. */
 export function sweepCsvRows(s: Sweep): Array<Array<string | number>> {
-  const same = (ref: { concurrency: number | null; requestRate: number | null } | null, p: Sweep['points'][number]) =>
-    ref !== null && ref.concurrency === p.concurrency && ref.requestRate === p.requestRate;
   return s.points.map((p) => [
     s.suite, s.model.id, s.model.backend, na(s.model.dtype), na(s.hardware.label), na(s.hardware.gpu), s.hardware.gpuCount, na(p.concurrency),
     na(p.requestRate), p.runDir, p.phase, String(p.completed), p.requests, p.errored, p.durationSec, na(p.requestsPerSec), na(p.outputTokensPerSec),
@@ -26,7 +25,7 @@ export function sweepCsvRows(s: Sweep): Array<Array<string | number>> {
     na(p.e2elMs.p50), na(p.e2elMs.p99), na(p.goodput), na(p.sloAttainment), na(p.sloPass), p.accuracy.metric, na(p.accuracy.value),
     na(p.accuracy.ci95?.[0]), na(p.accuracy.ci95?.[1]), na(p.accuracy.differsFromLightest), na(p.energy?.avgPowerW),
     na(p.energy?.joulesPerOutputToken), na(p.energy?.outputTokensPerJoule), na(p.costUsdPerMillionOutputTokens), na(p.clientSaturated),
-    String(p.valid), String(p.pareto), String(same(s.knee, p)), String(same(s.maxGoodput, p)),
+    String(p.valid), String(p.pareto), String(isAt(s.knee, p, s.load)), String(isAt(s.maxGoodput, p, s.load)),
   ]);
 }
 

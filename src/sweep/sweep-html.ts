@@ -3,13 +3,14 @@
 
 import { escapeHtml as e } from '../report/html-escape.ts';
 import { htmlPage, htmlTable } from '../report/html-page.ts';
+import { isAt } from './build-sweep.ts';
 import { SWEEP_CHARTS, type SweepCharts } from './sweep-charts.ts';
 import type { Sweep } from './sweep-schema.ts';
 import { pointsTable, summaryLines } from './sweep-table.ts';
 
 export function sweepHtml(s: Sweep, charts: SweepCharts): string {
   const table = pointsTable(s);
-  const knee = s.points.findIndex((p) => s.knee !== null && p.concurrency === s.knee.concurrency && p.requestRate === s.knee.requestRate);
+  const knee = s.points.findIndex((p) => isAt(s.knee, p, s.load));
   const body = [
     `<ul>${summaryLines(s).map((l) => `<li>${e(l)}</li>`).join('')}</ul>`,
     ...(s.completed ? [] : ['<div class="warning" role="alert"><strong>Incomplete:</strong> the sweep was interrupted or a point did not finish.</div>']),

@@ -3,7 +3,7 @@
 
 import type { StringTable } from '../report/compare/compare-table.ts';
 import { formatMetric } from '../report/text-table.ts';
-import { loadOf } from './build-sweep.ts';
+import { isAt, pointAt } from './build-sweep.ts';
 import type { Sweep, SweepPoint } from './sweep-schema.ts';
 
 export function num(v: number | null | undefined, digits: number): string {
@@ -22,9 +22,8 @@ export function accuracyText(p: SweepPoint): string {
 
 function marks(s: Sweep, p: SweepPoint): string {
   const out: string[] = [];
-  const same = (ref: { concurrency: number | null; requestRate: number | null } | null) => ref !== null && loadOf(ref, s.load) === loadOf(p, s.load);
-  if (same(s.knee)) out.push('knee');
-  if (same(s.maxGoodput)) out.push('max goodput');
+  if (isAt(s.knee, p, s.load)) out.push('knee');
+  if (isAt(s.maxGoodput, p, s.load)) out.push('max goodput');
   if (p.pareto) out.push('Pareto');
   if (p.accuracy.differsFromLightest) out.push('accuracy differs');
   if (p.clientSaturated) out.push('client saturated');
@@ -72,9 +71,8 @@ export function summaryLines(s: Sweep): string[] {
   const gpu = s.hardware.gpu ? `${s.hardware.gpuCount}x ${s.hardware.gpu}` : 'no GPU recorded';
   lines.push(`${s.suite} on ${s.model.id} (${s.model.backend}${s.model.dtype ? `, ${s.model.dtype}` : ''}), ${s.hardware.label ?? gpu}; ${s.points.length} point(s) by ${s.load}, profile ${s.profile}${s.repeats > 1 ? `, ${s.repeats} repeats each (medians)` : ''}.`);
   if (s.slo) lines.push(`SLO: ${s.slo.map((o) => `${o.key} ≤ ${o.thresholdMs} ms`).join(', ')} (goodput counts requests meeting every threshold, as vLLM's --goodput).`);
-  const point = (ref: { concurrency: number | null; requestRate: number | null }) => s.points.find((p) => loadOf(p, s.load) === loadOf(ref, s.load));
   if (s.knee) {
-    const k = point(s.knee);
+    const k = pointAt(s, s.knee);
     lines.push(`Knee: ${loadText(s.knee, s.load)} (${num(k?.outputTokensPerSec ?? null, 1)} output tokens/s): doubling the load from here gains under 10% throughput while latency grows.`);
   } else {
     lines.push('Knee: none found; throughput still grows by 10% or more per doubling at the heaviest point.');
