@@ -5,12 +5,13 @@
 // it allows (src/serve/server-endpoints.ts), so no point starts warm from the one before. The sweep
 // then reads each point back (results.json, samples.jsonl) into sweep.json and its reports.
 
-import { existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { createBackend } from '../backends/registry.ts';
 import { UserError } from '../errors.ts';
 import { loadRun, loadSamples } from '../report/load-run.ts';
 import { runEval, type EvalEvent } from '../run/eval.ts';
+import { prepareOutDir } from '../run/out-dir.ts';
 import { buildPlan, type RunPlan } from '../run/plan.ts';
 import type { RunConfig } from '../run/plan/run-config.ts';
 import { copyLogSlice } from '../serve/log-slice.ts';
@@ -131,7 +132,7 @@ export async function runSweep(o: SweepOptions, deps: SweepDeps): Promise<SweepO
   if (probe.suites.length !== 1) throw new UserError(`A sweep measures one suite (its curves and accuracy are per suite); got ${probe.suites.join(', ')}. Run one sweep per suite.`);
   const sweepDir = o.out ?? join(o.reportsDir ?? 'reports', `${probe.runId}-sweep`);
   checkSweepDir(sweepDir);
-  mkdirSync(sweepDir, { recursive: true });
+  prepareOutDir(sweepDir);
   const rateCap = load === 'request-rate' ? (o.concurrency?.[0] ?? o.flags.concurrency ?? RATE_SWEEP_CONCURRENCY) : null;
   const notes: string[] = [];
   if (load === 'request-rate' && !o.concurrency && o.flags.concurrency === undefined) notes.push(`No --concurrency given: at most ${RATE_SWEEP_CONCURRENCY} requests in flight, so the rate sets the load.`);

@@ -13,7 +13,7 @@
 // each sweep takes about ten seconds. Nothing here asserts a wall-clock figure, only the shape the
 // capacity implies.
 
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -275,5 +275,16 @@ describe('sweep flags', () => {
     const r = await runCli(['sweep', '--suite', 'chartqa', '--data', 'sample', '--backend', 'replay', '--predictions', '/dev/null', '--concurrency', '1', '--out', listDir], { env });
     expect(r.code).toBe(2);
     expect(r.stderr).toContain(`--out ${listDir} is not empty (it holds a sweep)`);
+  });
+
+  // the sweep directory is made by the same check as a run's (out-dir.ts): under /proc, a plain
+  // recursive mkdir spun at 100% CPU and ignored Ctrl-C; under a file it threw ENOTDIR with a stack
+  it('refuses --out under a file with the one-line user error eval gives', async () => {
+    const file = join(root, 'a-file');
+    writeFileSync(file, '');
+    const r = await runCli(['sweep', '--suite', 'chartqa', '--data', 'sample', '--backend', 'replay', '--predictions', '/dev/null', '--concurrency', '1', '--out', join(file, 'sweep')], { env });
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.stderr).toContain(`--out ${join(file, 'sweep')}: ${file} is a file, so no folder can be made under it.`);
+    expect(r.stderr).not.toMatch(/\n\s+at .+:\d+:\d+/);
   });
 });
