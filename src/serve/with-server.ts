@@ -1,8 +1,8 @@
 // Runs work (an eval, a sweep) with the server the plan's `--serve` names: started before, healthy
 // before the work begins, stopped after it whatever happened. Without `--serve` the work runs as is.
 
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { prepareOutDir } from '../run/out-dir.ts';
 import type { RunPlan } from '../run/plan.ts';
 import { startManagedServer, type ManagedServer } from './managed-server.ts';
 
@@ -21,7 +21,8 @@ export const SERVER_LOG = 'server.log';
 export async function withServer<T>(p: WithServerParams, work: (server: ManagedServer | null) => Promise<T>): Promise<T> {
   const serve = p.plan.serve;
   if (!serve || !p.plan.baseUrl) return work(null);
-  mkdirSync(p.dir, { recursive: true });
+  // the checks a run directory gets (a plain recursive mkdir spins for ever under /proc)
+  prepareOutDir(p.dir);
   const logPath = join(p.dir, SERVER_LOG);
   p.onInfo?.(`starting the server (log: ${logPath}); waiting up to ${serve.timeoutSec} s for ${p.plan.baseUrl}`);
   const server = await startManagedServer({

@@ -2,7 +2,7 @@
 // waits for it, talks to it, records it in results.json, keeps its log in the run directory, and
 // stops it with no process left; one that never becomes healthy fails with exit code 1 and the reason.
 
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -44,6 +44,22 @@ describe('eval --serve', () => {
     for (const pid of readPids(pids)) expect(alive(pid)).toBe(false);
     for (const f of ['results.json', 'config.json', 'report.md', 'samples.jsonl', 'server.log']) expect(readFileSync(join(out, f), 'utf8')).not.toContain('sk-do-not-log');
     expect(JSON.parse(readFileSync(join(out, 'config.json'), 'utf8')).serve).toContain("--api-key '***'");
+  });
+
+  // the server's log folder is the run directory, made by the same check as without --serve
+  // (out-dir.ts): a plain recursive mkdir threw ENOTDIR with a stack under a file, and spun at 100%
+  // CPU under /proc
+  it('--out under a file is refused with the one-line user error, before the server starts', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'eval-serve-out-'));
+    const file = join(dir, 'a-file');
+    writeFileSync(file, '');
+    const pids = join(dir, 'pids');
+    const serve = `${process.execPath} ${STANDIN} --port ${await freePort()} --pids ${pids}`;
+    const r = await runCli(['eval', '--suite', 'chartqa', '--data', 'sample', '--limit', '1', '--serve', serve, '--out', join(file, 'run')], { env: { PATH: '/usr/bin:/bin' } });
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.stderr).toContain(`--out ${join(file, 'run')}: ${file} is a file, so no folder can be made under it.`);
+    expect(r.stderr).not.toMatch(/\n\s+at .+:\d+:\d+/);
+    expect(existsSync(pids)).toBe(false);
   });
 
   it('a server that never becomes healthy: exit code 1, the reason and the log, no run, no process left', async () => {
